@@ -1,0 +1,153 @@
+"""Hazards (隐患) and the events of their closed loop."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from anjian.core.models import Attachment
+from anjian.core.scope import ScopedQuerySet
+from anjian.org.models import Sector, Territory, Unit
+from anjian.registry.models import Subject
+
+
+class Status(models.TextChoices):
+    REPORTED = "reported", _("已上报")
+    ASSIGNED = "assigned", _("已交办")
+    RECTIFYING = "rectifying", _("整改中")
+    SUBMITTED = "submitted", _("待复查")
+    VERIFIED = "verified", _("已复查")
+    CLOSED = "closed", _("已销号")
+
+
+# Until rectification is handed in, the deadline runs; these are the states that can go overdue.
+RUNNING_STATES = (Status.REPORTED, Status.ASSIGNED, Status.RECTIFYING)
+OPEN_STATES = (Status.REPORTED, Status.ASSIGNED, Status.RECTIFYING, Status.SUBMITTED)
+
+
+class Level(models.TextChoices):
+    GENERAL = "general", _("一般隐患")
+    MAJOR = "major", _("重大隐患")
+
+
+class Source(models.TextChoices):
+    INSPECTION = "inspection", _("监督检查")
+    GRID_PATROL = "grid_patrol", _("网格巡查")
+    SELF_CHECK = "self_check", _("企业自查")
+    PUBLIC_REPORT = "public_report", _("群众举报")
+    ALARM = "alarm", _("监测预警")
+    OTHER = "other", _("其他")
+
+
+class SupervisionLevel(models.TextChoices):
+    NONE = "", _("未督办")
+    TOWN = "town", _("镇级挂牌督办")
+    CITY = "city", _("市级挂牌督办")
+
+
+class HazardQuerySet(ScopedQuerySet):
+    def overdue_q(self, today=None):
+        today = today or timezone.localdate()
+        return Q(deadline__lt=today, status__in=RUNNING_STATES)
+
+    def overdue(self, today=None):
+        return self.filter(self.overdue_q(today))
+
+    def open(self):
+        return self.filter(status__in=OPEN_STATES)
+
+
+class Hazard(models.Model):
+    SCOPE_FIELDS = ("territory_path", "sector_id", "subject_id")
+
+    code = models.CharField(_("编号"), max_length=24, unique=True, editable=False)
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="hazards", verbose_name=_("监管对象"))
+    title = models.CharField(_("隐患描述"), max_length=200)
+    description = models.TextField(_("详细情况"), blank=True)
+    location = models.CharField(_("具体部位"), max_length=200, blank=True)
+    level = models.CharField(_("隐患等级"), max_length=10, choices=Level.choices, default=Level.GENERAL)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.REPORTED)
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices, default=Source.INSPECTION)
+    found_at = models.DateTimeField(_("发现时间"), default=timezone.now)
+    found_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("发现人"),
+    )
+    deadline = models.DateField(_("整改期限"), null=True, blank=True)
+    responsible_person = models.CharField(_("整改责任人"), max_length=50, blank=True)
+    rectification_plan = models.TextField(_("整改方案"), blank=True)
+    funds = models.DecimalField(_("整改资金（元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    supervising_unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("监管单位")
+    )
+    supervision_level = models.CharField(
+        _("挂牌督办"), max_length=10, choices=SupervisionLevel.choices, blank=True, default=""
+    )
+    supervision_deadline = models.DateField(_("督办期限"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("整改完成时间"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("复查时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    # Copied from the subject on save: scope and statistics read one row, no joins.
+    territory_path = models.CharField(max_length=100, editable=False)
+    town = models.ForeignKey(Territory, null=True, on_delete=models.PROTECT, related_name="+", editable=False)
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, editable=False)
+    is_synthetic = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = HazardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-found_at", "-id"]
+        verbose_name = _("隐患")
+        verbose_name_plural = _("隐患")
+        indexes = [
+            models.Index(fields=["territory_path", "found_at"]),
+            models.Index(fields=["sector", "found_at"]),
+            models.Index(fields=["subject", "found_at"]),
+            models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["town", "status"]),
+            models.Index(fields=["found_at", "id"]),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    def copy_from_subject(self):
+        self.territory_path = self.subject.territory_path
+        self.town_id = self.subject.town_id
+        self.sector_id = self.subject.sector_id
+
+    @property
+    def is_overdue(self):
+        return bool(self.deadline and self.status in RUNNING_STATES and self.deadline < timezone.localdate())
+
+    @property
+    def is_open(self):
+        return self.status in OPEN_STATES
+
+    @property
+    def rectified_on_time(self):
+        if not self.submitted_at or not self.deadline:
+            return None
+        return timezone.localtime(self.submitted_at).date() <= self.deadline
+
+
+class HazardEvent(models.Model):
+    """One step of the timeline a user reads: who did what, when, with which comment and photos."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=12, blank=True)
+    to_status = models.CharField(max_length=12, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(max_length=100, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(blank=True)
+    attachments = models.ManyToManyField(Attachment, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.hazard.code} {self.action}"
