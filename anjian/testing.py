@@ -35,21 +35,34 @@ def make_uscc(n):
     return first17 + uscc_check_char(first17)
 
 
-def make_user(username, role, *, unit=None, territory=None, subject=None, sectors=(), name=None,
-              password=PASSWORD):
+def make_user(
+    username, role, *, unit=None, territory=None, subject=None, sectors=(), name=None, password=PASSWORD
+):
     user = get_user_model().objects.create_user(username=username, password=password)
     Person.objects.create(name=name or username, unit=unit, user=user)
-    assignment = RoleAssignment.objects.create(user=user, role=role, unit=unit, territory=territory, subject=subject)
+    assignment = RoleAssignment.objects.create(
+        user=user, role=role, unit=unit, territory=territory, subject=subject
+    )
     if sectors:
         assignment.sectors.set(sectors)
     return user
 
 
-def make_subject(name, territory, sector, *, kind=Subject.Kind.ENTERPRISE, n=None, grid=None, unit=None, **extra):
-    code = make_uscc(n if n is not None else abs(hash(name)) % 10**12) if kind == Subject.Kind.ENTERPRISE else ""
+def make_subject(
+    name, territory, sector, *, kind=Subject.Kind.ENTERPRISE, n=None, grid=None, unit=None, **extra
+):
+    code = (
+        make_uscc(n if n is not None else abs(hash(name)) % 10**12) if kind == Subject.Kind.ENTERPRISE else ""
+    )
     return Subject.objects.create(
-        name=name, kind=kind, code=code, territory=territory, grid=grid, sector_id=sector,
-        supervising_unit=unit, **extra,
+        name=name,
+        kind=kind,
+        code=code,
+        territory=territory,
+        grid=grid,
+        sector_id=sector,
+        supervising_unit=unit,
+        **extra,
     )
 
 
@@ -72,20 +85,32 @@ def build_world(villages=2, grids=1):
     bureau = Unit.objects.get(name="市应急管理局")
     world = World(city, town_a, town_b, grid)
     world.subjects = {
-        "ent_a": make_subject("泽国精工机械有限公司", villages_a[0], "industry_trade", n=1, grid=grid, unit=bureau),
-        "ent_b": make_subject("大溪商贸城", town_b.children.first(), "fire", n=2,
-                              unit=Unit.objects.get(name="市消防救援支队")),
-        "ent_c": make_subject("泽国安居建设工程", villages_a[-1], "construction", n=3,
-                              unit=Unit.objects.get(name="市住房和城乡建设局")),
+        "ent_a": make_subject(
+            "泽国精工机械有限公司", villages_a[0], "industry_trade", n=1, grid=grid, unit=bureau
+        ),
+        "ent_b": make_subject(
+            "大溪商贸城", town_b.children.first(), "fire", n=2, unit=Unit.objects.get(name="市消防救援支队")
+        ),
+        "ent_c": make_subject(
+            "泽国安居建设工程",
+            villages_a[-1],
+            "construction",
+            n=3,
+            unit=Unit.objects.get(name="市住房和城乡建设局"),
+        ),
     }
     world.users = {
-        "city": make_user("city", Role.CITY_OFFICE, unit=Unit.objects.get(name="市安委办"), name="安委办张主任"),
+        "city": make_user(
+            "city", Role.CITY_OFFICE, unit=Unit.objects.get(name="市安委办"), name="安委办张主任"
+        ),
         "sector": make_user("sector", Role.SECTOR_OFFICE, unit=Unit.objects.get(name="市工矿和危化品专委办")),
         "dept": make_user("dept", Role.DEPARTMENT, unit=bureau, name="应急局李科长"),
         "town_a": make_user("town_a", Role.TOWN, unit=Unit.objects.get(name="泽国镇"), territory=town_a),
         "town_b": make_user("town_b", Role.TOWN, unit=Unit.objects.get(name="大溪镇"), territory=town_b),
         "grid": make_user("grid", Role.GRID, territory=grid, name="网格员王芳"),
         "inspector": make_user("inspector", Role.INSPECTOR, unit=bureau, name="检查员陈刚"),
-        "enterprise": make_user("enterprise", Role.ENTERPRISE, subject=world.subjects["ent_a"], name="企业安全员赵敏"),
+        "enterprise": make_user(
+            "enterprise", Role.ENTERPRISE, subject=world.subjects["ent_a"], name="企业安全员赵敏"
+        ),
     }
     return world

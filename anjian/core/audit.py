@@ -37,7 +37,10 @@ REDACTED_FIELDS = {"password"}
 
 
 def snapshot(instance):
-    data = model_to_dict(instance)
+    """All stored fields (editable or not) and many-to-many ids of an instance, JSON-ready."""
+    data = {field.attname: field.value_from_object(instance) for field in instance._meta.concrete_fields}
+    if instance.pk is not None:
+        data.update(model_to_dict(instance, fields=[f.name for f in instance._meta.many_to_many]))
     for name in REDACTED_FIELDS & data.keys():
         data[name] = "***"
     # Files and many-to-many values become plain strings/ids for JSON.

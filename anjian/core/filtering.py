@@ -16,7 +16,9 @@ def parse_date_param(params, name, label):
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise FilterError(_("参数“%(l)s”（%(n)s）不是有效日期：%(v)s") % {"l": label, "n": name, "v": value}) from None
+        raise FilterError(
+            _("参数“%(l)s”（%(n)s）不是有效日期：%(v)s") % {"l": label, "n": name, "v": value}
+        ) from None
 
 
 def parse_int_param(params, name, label):
@@ -26,7 +28,9 @@ def parse_int_param(params, name, label):
     try:
         return int(value)
     except ValueError:
-        raise FilterError(_("参数“%(l)s”（%(n)s）应为数字：%(v)s") % {"l": label, "n": name, "v": value}) from None
+        raise FilterError(
+            _("参数“%(l)s”（%(n)s）应为数字：%(v)s") % {"l": label, "n": name, "v": value}
+        ) from None
 
 
 def parse_choice_param(params, name, label, choices):

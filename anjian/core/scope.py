@@ -81,10 +81,15 @@ def _grant_for(assignment):
         return Grant(subjects=(assignment.subject_id, *child_ids))
     paths = (assignment.territory.path,) if assignment.territory_id else None
     sectors = tuple(s.code for s in assignment.sectors.all())
-    if not sectors and assignment.unit_id and assignment.role in (
-        Role.SECTOR_OFFICE,
-        Role.DEPARTMENT,
-        Role.INSPECTOR,
+    if (
+        not sectors
+        and assignment.unit_id
+        and assignment.role
+        in (
+            Role.SECTOR_OFFICE,
+            Role.DEPARTMENT,
+            Role.INSPECTOR,
+        )
     ):
         sectors = tuple(assignment.unit.sectors.values_list("code", flat=True))
     if assignment.role in (Role.TOWN, Role.GRID):

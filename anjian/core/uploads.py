@@ -27,7 +27,9 @@ def check_image(upload):
             image.verify()
             fmt = image.format
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationError(_("文件“%(name)s”不是可识别的图片（支持 JPG、PNG、WEBP、GIF）") % {"name": name}) from None
+        raise ValidationError(
+            _("文件“%(name)s”不是可识别的图片（支持 JPG、PNG、WEBP、GIF）") % {"name": name}
+        ) from None
     finally:
         upload.seek(0)
     if fmt not in IMAGE_FORMATS:

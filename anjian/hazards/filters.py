@@ -17,8 +17,19 @@ from anjian.org.models import Sector, Territory
 
 from .models import Hazard, Level, Source, Status, SupervisionLevel
 
-FILTER_PARAMS = ("territory", "sector", "status", "level", "overdue", "source", "supervision",
-                 "date_from", "date_to", "q", "subject")
+FILTER_PARAMS = (
+    "territory",
+    "sector",
+    "status",
+    "level",
+    "overdue",
+    "source",
+    "supervision",
+    "date_from",
+    "date_to",
+    "q",
+    "subject",
+)
 
 
 def filter_hazards(queryset, params, user):
@@ -43,7 +54,9 @@ def filter_hazards(queryset, params, user):
     source = parse_choice_param(params, "source", _("来源"), Source.values)
     if source:
         queryset = queryset.filter(source=source)
-    supervision = parse_choice_param(params, "supervision", _("挂牌督办"), [v for v in SupervisionLevel.values if v])
+    supervision = parse_choice_param(
+        params, "supervision", _("挂牌督办"), [v for v in SupervisionLevel.values if v]
+    )
     if supervision:
         queryset = queryset.filter(supervision_level=supervision)
     overdue = parse_bool_param(params, "overdue")

@@ -62,7 +62,9 @@ class Hazard(models.Model):
     SCOPE_FIELDS = ("territory_path", "sector_id", "subject_id")
 
     code = models.CharField(_("编号"), max_length=24, unique=True, editable=False)
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="hazards", verbose_name=_("监管对象"))
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="hazards", verbose_name=_("监管对象")
+    )
     title = models.CharField(_("隐患描述"), max_length=200)
     description = models.TextField(_("详细情况"), blank=True)
     location = models.CharField(_("具体部位"), max_length=200, blank=True)
@@ -71,7 +73,11 @@ class Hazard(models.Model):
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices, default=Source.INSPECTION)
     found_at = models.DateTimeField(_("发现时间"), default=timezone.now)
     found_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("发现人"),
     )
     deadline = models.DateField(_("整改期限"), null=True, blank=True)
@@ -140,7 +146,9 @@ class HazardEvent(models.Model):
     action = models.CharField(max_length=20)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     actor_name = models.CharField(max_length=100, blank=True)
     at = models.DateTimeField(default=timezone.now)
     comment = models.TextField(blank=True)

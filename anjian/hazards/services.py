@@ -9,12 +9,13 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anjian.core.context import actor_function
 from anjian.core.scope import scope_for
 from anjian.core.uploads import save_images
 from anjian.org.models import Role
 from anjian.registry.models import Subject
 
-from .models import Hazard, HazardEvent, Level, Source, Status, SupervisionLevel
+from .models import Hazard, HazardEvent, Level, Source, SupervisionLevel
 from .workflows import ACTIONS, SUPERVISORS
 
 
@@ -60,9 +61,21 @@ def _require_date_not_past(value, field_label):
         raise TransitionError(_("%(field)s不能早于今天") % {"field": field_label})
 
 
+@actor_function
 @transaction.atomic
-def report_hazard(actor, subject_id, title, *, level=Level.GENERAL, source=None, description="",
-                  location="", deadline=None, photos=(), found_at=None):
+def report_hazard(
+    actor,
+    subject_id,
+    title,
+    *,
+    level=Level.GENERAL,
+    source=None,
+    description="",
+    location="",
+    deadline=None,
+    photos=(),
+    found_at=None,
+):
     """Record a newly found hazard against a subject the actor can see."""
     scope = scope_for(actor)
     subject = Subject.objects.visible_to(actor).filter(pk=subject_id).first()
@@ -82,8 +95,15 @@ def report_hazard(actor, subject_id, title, *, level=Level.GENERAL, source=None,
     _require_date_not_past(deadline, _("整改期限"))
     attachments = _photos(photos, actor)
     hazard = Hazard(
-        subject=subject, title=title[:200], description=description, location=location, level=level,
-        source=source, deadline=deadline, found_by=actor, found_at=found_at or timezone.now(),
+        subject=subject,
+        title=title[:200],
+        description=description,
+        location=location,
+        level=level,
+        source=source,
+        deadline=deadline,
+        found_by=actor,
+        found_at=found_at or timezone.now(),
         supervising_unit=subject.supervising_unit,
     )
     hazard.copy_from_subject()
@@ -105,9 +125,21 @@ def _check_assignment(hazard, deadline, responsible_person, plan):
         raise TransitionError(_("重大隐患须制定整改方案（含措施、资金、时限、责任人、应急预案）"))
 
 
+@actor_function
 @transaction.atomic
-def transition(actor, hazard_id, action_name, *, comment="", photos=(), deadline=None,
-               responsible_person=None, rectification_plan=None, funds=None, supervision_level=None):
+def transition(
+    actor,
+    hazard_id,
+    action_name,
+    *,
+    comment="",
+    photos=(),
+    deadline=None,
+    responsible_person=None,
+    rectification_plan=None,
+    funds=None,
+    supervision_level=None,
+):
     """Apply `action_name` to the hazard, as `actor`. Returns the updated hazard."""
     action = ACTIONS.get(action_name)
     if action is None:
@@ -170,7 +202,8 @@ def _supervise(hazard, roles, level, deadline):
         allowed.add(SupervisionLevel.TOWN)
     if level not in allowed:
         raise TransitionError(
-            _("督办级别须为：%(l)s") % {"l": "、".join(str(SupervisionLevel(v).label) for v in sorted(allowed))}
+            _("督办级别须为：%(l)s")
+            % {"l": "、".join(str(SupervisionLevel(v).label) for v in sorted(allowed))}
         )
     if deadline is None:
         raise TransitionError(_("挂牌督办须设定督办期限"))
@@ -201,4 +234,6 @@ def parse_date(value, field_label):
     try:
         return datetime.date.fromisoformat(str(value))
     except ValueError:
-        raise TransitionError(_("%(f)s“%(v)s”不是有效日期（格式：YYYY-MM-DD）") % {"f": field_label, "v": value}) from None
+        raise TransitionError(
+            _("%(f)s“%(v)s”不是有效日期（格式：YYYY-MM-DD）") % {"f": field_label, "v": value}
+        ) from None

@@ -42,21 +42,45 @@ ACTIONS = {
     for a in (
         Action("assign", _("交办整改"), (Status.REPORTED,), Status.ASSIGNED, SUPERVISORS),
         Action("accept", _("接收整改"), (Status.ASSIGNED,), Status.RECTIFYING, RECTIFIERS),
-        Action("submit", _("提交整改"), (Status.RECTIFYING,), Status.SUBMITTED, RECTIFIERS, needs_comment=True),
         Action(
-            "verify", _("复查通过"), (Status.SUBMITTED,), Status.VERIFIED, SUPERVISORS, SUPERVISING_UNITS,
+            "submit", _("提交整改"), (Status.RECTIFYING,), Status.SUBMITTED, RECTIFIERS, needs_comment=True
+        ),
+        Action(
+            "verify",
+            _("复查通过"),
+            (Status.SUBMITTED,),
+            Status.VERIFIED,
+            SUPERVISORS,
+            SUPERVISING_UNITS,
             style="success",
         ),
         Action(
-            "reject", _("复查不通过（退回）"), (Status.SUBMITTED,), Status.RECTIFYING, SUPERVISORS, SUPERVISING_UNITS,
-            needs_comment=True, style="danger",
+            "reject",
+            _("复查不通过（退回）"),
+            (Status.SUBMITTED,),
+            Status.RECTIFYING,
+            SUPERVISORS,
+            SUPERVISING_UNITS,
+            needs_comment=True,
+            style="danger",
         ),
         Action(
-            "close", _("销号"), (Status.VERIFIED,), Status.CLOSED, SUPERVISORS, SUPERVISING_UNITS, style="success"
+            "close",
+            _("销号"),
+            (Status.VERIFIED,),
+            Status.CLOSED,
+            SUPERVISORS,
+            SUPERVISING_UNITS,
+            style="success",
         ),
         Action(
-            "supervise", _("挂牌督办"), tuple(OPEN_STATES), None,
-            frozenset({Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.TOWN}), needs_comment=True, style="warning",
+            "supervise",
+            _("挂牌督办"),
+            tuple(OPEN_STATES),
+            None,
+            frozenset({Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.TOWN}),
+            needs_comment=True,
+            style="warning",
         ),
     )
 }

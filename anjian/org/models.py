@@ -22,7 +22,9 @@ class Territory(models.Model):
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
     kind = models.CharField(_("类型"), max_length=20, blank=True)  # town / subdistrict / development_zone
     code = models.CharField(_("代码"), max_length=20, blank=True)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     path = models.CharField(max_length=100, unique=True, editable=False)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)

@@ -50,20 +50,35 @@ def load_data():
 def build_organisation(villages_per_town=VILLAGES_PER_TOWN, grids_per_village=GRIDS_PER_VILLAGE):
     data = load_data()
     for order, (code, (name, high_risk)) in enumerate(SECTOR_NAMES.items()):
-        Sector.objects.update_or_create(code=code, defaults={"name": name, "high_risk": high_risk, "order": order})
+        Sector.objects.update_or_create(
+            code=code, defaults={"name": name, "high_risk": high_risk, "order": order}
+        )
     city_data = data["city"]
     city, _ = Territory.objects.get_or_create(
-        parent=None, name=city_data["name"],
-        defaults={"level": Territory.Level.CITY, "code": city_data["code"],
-                  "lat": city_data["center"][0], "lon": city_data["center"][1]},
+        parent=None,
+        name=city_data["name"],
+        defaults={
+            "level": Territory.Level.CITY,
+            "code": city_data["code"],
+            "lat": city_data["center"][0],
+            "lon": city_data["center"][1],
+        },
     )
     for order, item in enumerate(data["territories"], start=1):
         town, _ = Territory.objects.get_or_create(
-            parent=city, name=item["name"],
-            defaults={"level": Territory.Level.TOWN, "kind": item["kind"], "order": order,
-                      "lat": item["center"][0], "lon": item["center"][1]},
+            parent=city,
+            name=item["name"],
+            defaults={
+                "level": Territory.Level.TOWN,
+                "kind": item["kind"],
+                "order": order,
+                "lat": item["center"][0],
+                "lon": item["center"][1],
+            },
         )
-        Unit.objects.get_or_create(name=f"{item['name']}", defaults={"kind": Unit.Kind.TOWN, "territory": town})
+        Unit.objects.get_or_create(
+            name=f"{item['name']}", defaults={"kind": Unit.Kind.TOWN, "territory": town}
+        )
         _build_villages(town, villages_per_town, grids_per_village)
     for item in data["units"]:
         unit, _ = Unit.objects.update_or_create(
@@ -72,12 +87,17 @@ def build_organisation(villages_per_town=VILLAGES_PER_TOWN, grids_per_village=GR
         unit.sectors.set(item.get("sectors", []))
     for item in data["sector_committees"]:
         office, _ = Unit.objects.update_or_create(
-            name=item["office"], defaults={"kind": Unit.Kind.SECTOR_OFFICE, "aliases": item.get("aliases", [])}
+            name=item["office"],
+            defaults={"kind": Unit.Kind.SECTOR_OFFICE, "aliases": item.get("aliases", [])},
         )
         office.sectors.set(item["sectors"])
-        committee, _ = SectorCommittee.objects.update_or_create(name=item["name"], defaults={"office": office})
+        committee, _ = SectorCommittee.objects.update_or_create(
+            name=item["name"], defaults={"office": office}
+        )
         committee.sectors.set(item["sectors"])
-        committee.members.set(Unit.objects.filter(kind=Unit.Kind.DEPARTMENT, sectors__in=item["sectors"]).distinct())
+        committee.members.set(
+            Unit.objects.filter(kind=Unit.Kind.DEPARTMENT, sectors__in=item["sectors"]).distinct()
+        )
     return city
 
 
@@ -85,15 +105,25 @@ def _build_villages(town, villages, grids):
     # Synthetic: real village names are not part of the project's data.
     for v in range(1, villages + 1):
         village, _ = Territory.objects.get_or_create(
-            parent=town, name=f"{town.name}第{v}村（社区）",
-            defaults={"level": Territory.Level.VILLAGE, "is_synthetic": True,
-                      "lat": (town.lat or 0) + 0.01 * (v - 2), "lon": (town.lon or 0) + 0.008 * (v - 2)},
+            parent=town,
+            name=f"{town.name}第{v}村（社区）",
+            defaults={
+                "level": Territory.Level.VILLAGE,
+                "is_synthetic": True,
+                "lat": (town.lat or 0) + 0.01 * (v - 2),
+                "lon": (town.lon or 0) + 0.008 * (v - 2),
+            },
         )
         for g in range(1, grids + 1):
             Territory.objects.get_or_create(
-                parent=village, name=f"{village.name}{g}号网格",
-                defaults={"level": Territory.Level.GRID, "is_synthetic": True,
-                          "lat": village.lat + 0.003 * g, "lon": village.lon},
+                parent=village,
+                name=f"{village.name}{g}号网格",
+                defaults={
+                    "level": Territory.Level.GRID,
+                    "is_synthetic": True,
+                    "lat": village.lat + 0.003 * g,
+                    "lon": village.lon,
+                },
             )
 
 

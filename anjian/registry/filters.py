@@ -31,5 +31,7 @@ def filter_subjects(queryset, params, user):
         queryset = queryset.filter(risk_grade=grade)
     text = (params.get("q") or "").strip()
     if text:
-        queryset = queryset.filter(Q(name__icontains=text) | Q(code__icontains=text) | Q(address__icontains=text))
+        queryset = queryset.filter(
+            Q(name__icontains=text) | Q(code__icontains=text) | Q(address__icontains=text)
+        )
     return queryset

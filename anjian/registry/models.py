@@ -32,13 +32,22 @@ class Subject(models.Model):
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices, default=Kind.ENTERPRISE)
     name = models.CharField(_("名称"), max_length=200)
     code = models.CharField(
-        _("编码"), max_length=40, blank=True, help_text=_("企业填统一社会信用代码；设备填设备代码；船舶填船名号")
+        _("编码"),
+        max_length=40,
+        blank=True,
+        help_text=_("企业填统一社会信用代码；设备填设备代码；船舶填船名号"),
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("所属企业"),
     )
-    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="+", verbose_name=_("所在辖区"))
+    territory = models.ForeignKey(
+        Territory, on_delete=models.PROTECT, related_name="+", verbose_name=_("所在辖区")
+    )
     grid = models.ForeignKey(
         Territory, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("网格")
     )
