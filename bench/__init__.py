@@ -1,0 +1,1 @@
+"""The benchmark: a city-scale synthetic data set and timings of the app against raw SQL (README.md)."""
