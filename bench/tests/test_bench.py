@@ -101,11 +101,11 @@ def test_raw_dashboard_counts_what_the_app_counts(dataset):
 def test_runner_prints_one_line_per_pair_in_the_agreed_format(dataset, tmp_path):
     lines = []
     results = run.run(repeat=1, out=lines.append)
-    assert len(lines) == len(results) == 9
+    assert len(lines) == len(results) == 12
     assert all(LINE.match(line) for line in lines), lines
     assert {line.split()[0] for line in lines} == {
         f"{what}_{who}"
-        for what in ("hazard_list_api", "hazard_list_page", "dashboard")
+        for what in ("hazard_list_orm", "hazard_list_api", "hazard_list_page", "dashboard")
         for who in ("town", "city", "dept")
     }
     path = run.save("test", results, dataset, out_dir=tmp_path)
