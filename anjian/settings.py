@@ -112,7 +112,9 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Lock a username only from the address that failed: a lockout by username alone lets anyone lock an
+# official out of the system, and one by address alone locks out a whole office behind one NAT.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 
 LOGIN_URL = "login"
@@ -148,7 +150,22 @@ SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = SECURE_HSTS_SECONDS > 0
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+
+
+def client_ip_behind_proxy(request):
+    """The address the trusted proxy saw: the last entry it appended to X-Forwarded-For.
+
+    Earlier entries come from the client and can be forged, so only the right-most one counts.
+    """
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    return hops[-1] if hops else request.META.get("REMOTE_ADDR")
+
+
+# Without this, behind a proxy every failed login would count against the proxy's own address.
+AXES_CLIENT_IP_CALLABLE = client_ip_behind_proxy if BEHIND_TLS_PROXY else None
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

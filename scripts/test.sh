@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The README's second command: install what the tests need and run the whole suite.
+#
+#   bash scripts/test.sh                  the suite on SQLite
+#   bash scripts/test.sh --postgres       the same suite on a throw-away PostgreSQL (scripts/pg_test_server.sh)
+#   DATABASE_URL=postgres://... bash scripts/test.sh   the suite on a PostgreSQL server you provide
+#   bash scripts/test.sh -- -k hazards    extra arguments after -- go to pytest
+#
+# Installs (when missing) the Debian packages chromium and fonts-noto-cjk for the browser tests; that
+# needs root or password-less sudo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+postgres=0
+pytest_args=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --postgres) postgres=1 ;;
+    --) shift; pytest_args=("$@"); break ;;
+    *) die "unknown option $1 (known: --postgres, -- PYTEST-ARGS)" ;;
+    esac
+    shift
+done
+
+require_tools
+install_python ".[test]"
+install_assets
+install_debian_packages chromium fonts-noto-cjk
+
+if [ "$postgres" -eq 1 ] && [ -z "${DATABASE_URL:-}" ]; then
+    bash scripts/pg_test_server.sh start
+    trap 'bash scripts/pg_test_server.sh stop' EXIT
+    DATABASE_URL=$(bash scripts/pg_test_server.sh url)
+    export DATABASE_URL
+fi
+
+# The tests must never touch the demo's database or uploads.
+ANJIAN_VAR_DIR=$(mktemp -d /tmp/anjian-test-var.XXXXXX)
+export ANJIAN_VAR_DIR
+
+step "ruff check"
+.venv/bin/ruff check . || die "ruff check found problems (listed above)."
+
+database=${DATABASE_URL:-sqlite}
+step "pytest -n 2 on ${database%%:*}"
+status=0
+.venv/bin/pytest -n 2 "${pytest_args[@]}" || status=$?
+rm -rf "$ANJIAN_VAR_DIR"
+[ "$status" -eq 0 ] || die "the test suite failed on ${database%%:*} (pytest exit status $status)."
+echo ""
+echo "All tests passed on ${database%%:*}."
