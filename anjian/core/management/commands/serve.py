@@ -1,0 +1,36 @@
+"""`anjian serve [--host H] [--port N]`: serve the demo site (default http://127.0.0.1:8000).
+
+The demo needs no web server of its own: Django's server without the auto-reloader, with static
+files collected once and served by WhiteNoise (or by `--insecure` when they are not collected).
+Production runs the WSGI application behind a real server (docs/deployment.md).
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "启动演示网站（默认 http://127.0.0.1:8000）。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1", help="监听地址，默认 127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000, help="端口，默认 8000")
+
+    def handle(self, *args, host, port, **options):
+        collect_static_if_needed(self.stdout)
+        self.stdout.write(f"安监平台演示：http://{host}:{port}/  （Ctrl-C 停止；账号见 anjian logins）")
+        call_command("runserver", f"{host}:{port}", use_reloader=False, insecure_serving=True)
+
+
+def collect_static_if_needed(out):
+    """Collect static files once: only when front-end assets are installed and nothing is collected."""
+    vendor = Path(settings.BASE_DIR) / "static" / "vendor"
+    root = Path(settings.STATIC_ROOT)
+    if not vendor.is_dir() or (root.is_dir() and any(root.iterdir())):
+        return False
+    out.write("正在收集静态文件…")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return True
