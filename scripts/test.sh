@@ -38,6 +38,7 @@ fi
 # The tests must never touch the demo's database or uploads.
 ANJIAN_VAR_DIR=$(mktemp -d /tmp/anjian-test-var.XXXXXX)
 export ANJIAN_VAR_DIR
+mkdir -p "$ANJIAN_VAR_DIR/staticfiles"  # whitenoise warns when STATIC_ROOT is missing
 
 step "ruff check"
 .venv/bin/ruff check . || die "ruff check found problems (listed above)."
