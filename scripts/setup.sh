@@ -25,7 +25,7 @@ anjian=.venv/bin/anjian
 step "Creating or updating the database (migrate)"
 $anjian migrate --noinput || die "anjian migrate failed."
 step "Building the demo data (init-demo; kept if already built)"
-$anjian init-demo || die "anjian init-demo failed."
+$anjian init-demo --no-logins || die "anjian init-demo failed."
 step "Collecting static files"
 $anjian collectstatic --noinput --verbosity 0 || die "anjian collectstatic failed."
 
