@@ -22,6 +22,8 @@ install_python "."
 install_assets
 
 anjian=.venv/bin/anjian
+# The demo keeps its SQLite database, collected static files and uploads here (see anjian/settings.py).
+mkdir -p "${ANJIAN_VAR_DIR:-var}"
 step "Creating or updating the database (migrate)"
 $anjian migrate --noinput || die "anjian migrate failed."
 step "Building the demo data (init-demo; kept if already built)"
