@@ -95,6 +95,8 @@ def ensure_demo_enterprise():
                 "territory": grid.parent,
                 "grid": grid,
                 "sector_id": "special_equipment",
+                "lat": grid.lat,
+                "lon": grid.lon,
                 "supervising_unit": Unit.objects.get(name="市市场监管局"),
                 "is_synthetic": True,
             },

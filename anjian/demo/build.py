@@ -78,7 +78,12 @@ def _top_up_hazards(total, users):
         users=users,
         enterprise_id=enterprise.pk,
         grid_id=enterprise.grid_id,
-        bureau_sectors=set(Unit.objects.get(name="市应急管理局").sectors.values_list("code", flat=True)),
+        unit_sectors={
+            unit.name: {sector.code for sector in unit.sectors.all()}
+            for unit in Unit.objects.filter(name__in=["市应急管理局", "市住房和城乡建设局"]).prefetch_related(
+                "sectors"
+            )
+        },
     )
     new_hazards, events = hazard_gen.build_hazards(have, total - have, targets, showcase, cast, first_id)
     hazard_gen.insert(new_hazards, events)

@@ -115,8 +115,11 @@ class Cast:
     users: dict  # username -> User
     enterprise_id: int
     grid_id: int
-    bureau_sectors: set
+    unit_sectors: dict  # unit name -> sector codes, for the units of the demo accounts
     names: dict = field(default_factory=dict)
+
+    def covers(self, unit_name, target):
+        return target.sector_id in self.unit_sectors.get(unit_name, ())
 
     def user(self, username):
         user = self.users[username]
@@ -347,7 +350,7 @@ def _town_office(rng, target, cast):
 
 def _reporter(rng, source, target, cast, town_office):
     if source == Source.INSPECTION:
-        if target.sector_id in cast.bureau_sectors and target.unit_name == "市应急管理局":
+        if target.unit_name == "市应急管理局" and cast.covers("市应急管理局", target):
             return cast.user("yjj_inspector")
         return Actor(None, f"{_person(rng)}（{target.unit_name or target.town_name}）")
     if source == Source.GRID_PATROL:
@@ -362,9 +365,10 @@ def _reporter(rng, source, target, cast, town_office):
 
 
 def _unit_person(rng, target, cast):
-    if target.unit_name == "市应急管理局":
+    # A demo account acts only where its scope reaches (the unit's sectors), whoever supervises.
+    if target.unit_name == "市应急管理局" and cast.covers("市应急管理局", target):
         return cast.user("yjj_dept")
-    if target.unit_name == "市住房和城乡建设局":
+    if target.unit_name == "市住房和城乡建设局" and cast.covers("市住房和城乡建设局", target):
         return cast.user("zjj_dept")
     return Actor(None, f"{_person(rng)}（{target.unit_name}）")
 
