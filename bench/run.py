@@ -148,15 +148,18 @@ def raw_dashboard(persona, today=None):
         )
         headline = cursor.fetchone()
         open_where, open_params = _where(persona, [open_])
+        # Aggregate first, then name the few groups: the join never touches the big table's rows.
         cursor.execute(
-            "SELECT tw.name, COUNT(*) FROM hazards_hazard h LEFT JOIN org_territory tw ON tw.id = h.town_id"
-            f"{open_where} GROUP BY tw.name ORDER BY COUNT(*) DESC",
+            "SELECT tw.name, x.n FROM (SELECT h.town_id, COUNT(*) AS n FROM hazards_hazard h"
+            f"{open_where} GROUP BY h.town_id) x LEFT JOIN org_territory tw ON tw.id = x.town_id"
+            " ORDER BY x.n DESC",
             open_params,
         )
         by_town = cursor.fetchall()
         cursor.execute(
-            "SELECT sc.name, COUNT(*) FROM hazards_hazard h JOIN org_sector sc ON sc.code = h.sector_id"
-            f"{open_where} GROUP BY sc.name ORDER BY COUNT(*) DESC",
+            "SELECT sc.name, x.n FROM (SELECT h.sector_id, COUNT(*) AS n FROM hazards_hazard h"
+            f"{open_where} GROUP BY h.sector_id) x JOIN org_sector sc ON sc.code = x.sector_id"
+            " ORDER BY x.n DESC",
             open_params,
         )
         by_sector = cursor.fetchall()
