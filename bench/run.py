@@ -106,17 +106,18 @@ def _where(persona, extra=(), extra_params=()):
 
 
 def raw_hazard_list(persona, status=LIST_STATUS, limit=PAGE_SIZE):
-    """The page of hazards a list shows (with subject, territory and town names) and the count."""
+    """The page of hazards a list shows (with sector, subject, territory and town names) and the count."""
     from django.db import connection
 
     where, params = _where(persona, ["h.status = %s"], [status])
     page_sql = (
         "SELECT h.id, h.code, h.title, h.level, h.status, h.source, h.found_at, h.deadline,"
-        " h.supervision_level, h.sector_id, s.id, s.name, t.id, t.name, tw.id, tw.name"
+        " h.supervision_level, sc.code, sc.name, s.id, s.name, t.id, t.name, tw.id, tw.name"
         " FROM hazards_hazard h"
         " JOIN registry_subject s ON s.id = h.subject_id"
         " JOIN org_territory t ON t.id = s.territory_id"
         " LEFT JOIN org_territory tw ON tw.id = h.town_id"
+        " JOIN org_sector sc ON sc.code = h.sector_id"
         f"{where} ORDER BY h.found_at DESC, h.id DESC LIMIT {int(limit)}"
     )
     with connection.cursor() as cursor:
@@ -196,7 +197,8 @@ class App:
 
         user = persona.fresh_user()
         queryset = filter_hazards(Hazard.objects.visible_to(user), {"status": LIST_STATUS}, user)
-        return queryset.count(), list(queryset.select_related("subject__territory", "town")[:PAGE_SIZE])
+        page = queryset.select_related("subject__territory", "town", "sector")[:PAGE_SIZE]
+        return queryset.count(), list(page)
 
     def api_list(self, persona):
         response = self.api_clients[persona.key].get(
