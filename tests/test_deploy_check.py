@@ -24,6 +24,8 @@ SETTINGS_VARS = (
     "SECRET_KEY",
     "DATABASE_URL",
     "DJANGO_SETTINGS_MODULE",
+    # The browser tests set this in the test process; a deployment must not, and the check says so.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 
 
