@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self):
-        from . import audit  # noqa: F401  (connects the change-log signals)
+        from . import audit, lookups  # noqa: F401  (change-log signals; the pathprefix lookup)

@@ -25,7 +25,7 @@ class Grant:
         if self.paths is not None:
             paths_q = NOTHING
             for path in self.paths:
-                paths_q |= Q(**{f"{path_field}__startswith": path})
+                paths_q |= Q(**{f"{path_field}__pathprefix": path})
             q &= paths_q
         if self.sectors is not None:
             q &= Q(**{f"{sector_field}__in": self.sectors})
@@ -58,7 +58,7 @@ class Scope:
         q = NOTHING
         for grant in self.grants:
             for path in grant.paths or ():
-                q |= Q(path__startswith=path)
+                q |= Q(path__pathprefix=path)
         return q
 
     @property

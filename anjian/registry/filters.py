@@ -17,7 +17,7 @@ def filter_subjects(queryset, params, user):
         territory = Territory.objects.filter(Territory.visible_q(user), pk=territory_id).first()
         if territory is None:
             raise FilterError(_("参数“辖区”（territory）：辖区 %(id)s 不存在") % {"id": territory_id})
-        queryset = queryset.filter(territory_path__startswith=territory.path)
+        queryset = queryset.filter(territory_path__pathprefix=territory.path)
     sector = (params.get("sector") or "").strip()
     if sector:
         if not Sector.objects.filter(pk=sector).exists():

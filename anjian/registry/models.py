@@ -53,7 +53,7 @@ class Subject(models.Model):
     )
     # Derived on save from territory/grid so scope and town statistics are single-column lookups.
     town = models.ForeignKey(Territory, null=True, on_delete=models.PROTECT, related_name="+", editable=False)
-    territory_path = models.CharField(max_length=100, editable=False, db_index=True)
+    territory_path = models.CharField(max_length=100, editable=False)
     sector = models.ForeignKey(Sector, on_delete=models.PROTECT, verbose_name=_("行业领域"))
     address = models.CharField(_("地址"), max_length=200, blank=True)
     lat = models.FloatField(_("纬度"), null=True, blank=True)
@@ -77,7 +77,15 @@ class Subject(models.Model):
         ordering = ["id"]
         verbose_name = _("监管对象")
         verbose_name_plural = _("监管对象")
-        indexes = [models.Index(fields=["town", "sector"])]
+        indexes = [
+            models.Index(fields=["town", "sector"], name="subject_town_sector"),
+            # varchar_pattern_ops: `LIKE 'prefix%'` is an index range on PostgreSQL (ignored elsewhere).
+            models.Index(
+                fields=["territory_path", "sector"],
+                name="subject_path_sector",
+                opclasses=["varchar_pattern_ops", ""],
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "code"], condition=~models.Q(code=""), name="subject_unique_kind_code"
