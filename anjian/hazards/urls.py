@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views
+
+app_name = "hazards"
+
+urlpatterns = [
+    path("", views.hazard_list, name="list"),
+    path("new/", views.hazard_new, name="new"),
+    path("subjects/", views.subject_search, name="subject_search"),
+    path("<int:pk>/", views.hazard_detail, name="detail"),
+    path("<int:pk>/transition/", views.hazard_transition, name="transition"),
+]

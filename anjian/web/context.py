@@ -1,2 +1,60 @@
+"""The page shell's context: who is logged in, in which roles, and the navigation they may use."""
+
+from django.utils.translation import gettext_lazy as _
+
+from anjian.core.scope import scope_for
+from anjian.org.models import Role
+
+# Roles that keep the subject register (create and edit subjects).
+REGISTRY_EDITORS = frozenset({Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.DEPARTMENT, Role.TOWN})
+
+
+def can_edit_subjects(user):
+    return bool(scope_for(user).roles & REGISTRY_EDITORS)
+
+
+def _items(user):
+    from anjian.hazards.services import can_report
+
+    items = [
+        ("dashboard", "", _("首页"), "speedometer2"),
+        ("hazards:list", "hazards", _("隐患"), "exclamation-triangle"),
+        ("registry:list", "registry", _("监管对象"), "building"),
+    ]
+    if can_report(user):
+        items.append(("hazards:new", "hazards:new", _("上报隐患"), "plus-circle"))
+    return items
+
+
+def _is_active(match, key):
+    if match is None:
+        return False
+    if key == "":
+        return match.view_name == "dashboard"
+    if ":" in key:
+        return match.view_name == key
+    # A section is active on its pages, except on a page that has its own entry (上报隐患).
+    return match.namespace == key and match.view_name != "hazards:new"
+
+
 def navigation(request):
-    return {}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    match = getattr(request, "resolver_match", None)
+    nav = [
+        {"url_name": name, "label": label, "icon": icon, "active": _is_active(match, key)}
+        for name, key, label, icon in _items(user)
+    ]
+    from anjian.hazards.services import can_report
+
+    person = getattr(user, "person", None)
+    roles = sorted(scope_for(user).roles)
+    return {
+        "nav_items": nav,
+        "nav_user_name": person.name if person else user.get_username(),
+        "nav_roles": [Role(role).label for role in roles],
+        "nav_admin": user.is_staff,
+        "nav_can_report": can_report(user),
+        "nav_can_edit_subjects": can_edit_subjects(user),
+    }

@@ -1,0 +1,128 @@
+"""Subject pages: list, detail with its hazards, create and edit.
+
+Create and edit save inside a transaction and check the saved row against the user's scope before
+committing, so nobody can move a subject (or file a new one) out of their own reach.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from anjian.core.filtering import FilterError
+from anjian.hazards.models import Hazard
+from anjian.hazards.services import can_report
+from anjian.web.context import can_edit_subjects
+
+from .filters import filter_subjects
+from .forms import SubjectFilterForm, SubjectForm
+from .models import Subject
+
+PAGE_SIZE = 50
+HAZARDS_SHOWN = 20
+
+
+class OutOfScope(Exception):
+    """The saved subject would lie outside the user's scope; raised to roll the save back."""
+
+
+@login_required
+@require_GET
+def subject_list(request):
+    user = request.user
+    form = SubjectFilterForm(request.GET or None, user=user)
+    queryset = Subject.objects.visible_to(user)
+    status = 200
+    try:
+        queryset = filter_subjects(queryset, request.GET, user)
+    except FilterError as error:
+        messages.error(request, str(error))
+        queryset, status = Subject.objects.none(), 400
+    queryset = queryset.select_related("territory", "town", "sector")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page_obj": page,
+        "subjects": page.object_list,
+        "filtered": bool(request.GET),
+        "can_edit": can_edit_subjects(user),
+    }
+    return render(request, "registry/list.html", context, status=status)
+
+
+@login_required
+@require_GET
+def subject_detail(request, pk):
+    user = request.user
+    queryset = Subject.objects.visible_to(user).select_related(
+        "territory", "grid", "town", "sector", "supervising_unit", "supervisor", "parent"
+    )
+    subject = get_object_or_404(queryset, pk=pk)
+    hazards = Hazard.objects.visible_to(user).filter(subject=subject).select_related("town", "sector")
+    context = {
+        "subject": subject,
+        "hazards": hazards[:HAZARDS_SHOWN],
+        "hazard_count": hazards.count(),
+        "can_report": can_report(user),
+        "can_edit": can_edit_subjects(user),
+    }
+    return render(request, "registry/detail.html", context)
+
+
+def _require_editor(user):
+    if not can_edit_subjects(user):
+        raise PermissionDenied(_("您的角色不能维护监管对象"))
+
+
+def _save_within_scope(form, user):
+    """Save the form; roll back and report when the result would be out of the user's sight."""
+    try:
+        with transaction.atomic():
+            subject = form.save()
+            if not Subject.objects.visible_to(user).filter(pk=subject.pk).exists():
+                raise OutOfScope
+    except OutOfScope:
+        form.add_error(
+            None,
+            _("保存后该监管对象将不在您的管辖范围内（辖区或行业领域超出您的权限），未作任何修改"),
+        )
+        return None
+    return subject
+
+
+def _edit(request, subject, template_title):
+    user = request.user
+    status = 200
+    if request.method == "POST":
+        form = SubjectForm(request.POST, instance=subject, user=user)
+        if form.is_valid():
+            saved = _save_within_scope(form, user)
+            if saved is not None:
+                messages.success(request, _("监管对象“%(name)s”已保存") % {"name": saved.name})
+                return redirect("registry:detail", pk=saved.pk)
+            status = 403
+        else:
+            status = 400
+    else:
+        form = SubjectForm(instance=subject, user=user)
+    context = {"form": form, "subject": subject if subject.pk else None, "page_title": template_title}
+    return render(request, "registry/form.html", context, status=status)
+
+
+@login_required
+def subject_create(request):
+    _require_editor(request.user)
+    return _edit(request, Subject(), _("新增监管对象"))
+
+
+@login_required
+def subject_edit(request, pk):
+    user = request.user
+    # Out of scope is 404 before the role check, so the page does not reveal that the subject exists.
+    subject = get_object_or_404(Subject.objects.visible_to(user), pk=pk)
+    _require_editor(user)
+    return _edit(request, subject, _("编辑监管对象"))

@@ -1,0 +1,23 @@
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from .dashboard import dashboard_figures
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+def dashboard(request):
+    figures = dashboard_figures(request.user)
+    charts = {
+        "by_town": figures["by_town"],
+        "by_sector": figures["by_sector"],
+        "by_status": figures["by_status"],
+        "labels": {"open": _("未闭环"), "overdue": _("已逾期"), "count": _("隐患数")},
+    }
+    return render(request, "web/dashboard.html", {"figures": figures, "charts": charts})
