@@ -16,7 +16,8 @@ PHOTOS_FIELD = "photos"
 
 
 def read_body(request, schema):
-    """(validated `schema` instance, list of uploaded photos). Raises ninja's ValidationError (422)."""
+    """(validated `schema` instance, list of uploaded photos). Raises ninja's ValidationError (422),
+    or HttpError 400 for a body that is not JSON at all (as ninja does for its own bodies)."""
     if request.content_type in FORM_TYPES:
         # An empty form field means "not given", so an optional date left blank is not an error.
         data = {key: value for key, value in request.POST.items() if value != ""}
@@ -27,9 +28,9 @@ def read_body(request, schema):
         try:
             data = json.loads(request.body or b"{}")
         except (ValueError, UnicodeDecodeError):
-            raise HttpError(422, _("请求体不是有效的 JSON")) from None
+            raise HttpError(400, _("请求体不是有效的 JSON（Content-Type 应为 application/json）")) from None
         if not isinstance(data, dict):
-            raise HttpError(422, _("请求体应为 JSON 对象"))
+            raise HttpError(400, _("请求体应为 JSON 对象"))
         photos = []
         where = "body"
     try:

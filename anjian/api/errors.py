@@ -94,7 +94,9 @@ def install(api):
     @api.exception_handler(HttpError)
     def http_error(request, exc):
         message = str(exc)
-        if message == "CSRF check Failed":
+        if message == "Cannot parse request body":
+            message = _("请求体不是有效的 JSON（Content-Type 应为 application/json）")
+        elif message == "CSRF check Failed":
             message = _("CSRF 校验失败：使用会话登录调用接口时，须在 X-CSRFToken 请求头中发送 CSRF 令牌")
         return api.create_response(request, {"detail": message}, status=exc.status_code)
 

@@ -53,10 +53,12 @@ def test_wrong_password_answers_401_in_chinese(world):
     assert issue(Client(), "nobody-of-that-name").status_code == 401
 
 
-def test_missing_credentials_answer_422_naming_the_field(world):
+def test_missing_credentials_answer_422_naming_the_field_and_bad_json_400(world):
     response = Client().post(TOKEN_URL, {"username": "town_a"}, content_type="application/json")
     assert response.status_code == 422
     assert "password" in response.json()["detail"] and "缺少必填项" in response.json()["detail"]
+    response = Client().post(TOKEN_URL, "{not json", content_type="application/json")
+    assert response.status_code == 400 and "不是有效的 JSON" in response.json()["detail"]
 
 
 def test_repeated_failures_lock_the_account_out_with_a_json_answer(world, settings):
