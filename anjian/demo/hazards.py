@@ -181,57 +181,32 @@ def _one(rng, plan, target, cast, pk, today, now):
     if plan.status == Status.REPORTED and not plan.overdue and rng.random() < 0.6:
         deadline = None  # most reporters leave the deadline to whoever assigns the hazard
     source = plan.source or rng.choices(list(SOURCE_WEIGHTS), list(SOURCE_WEIGHTS.values()))[0]
-    steps = _steps(rng, plan, found_at, deadline, days_to_fix)
-    times = _place_in_time(found_at, steps, now)
+    steps = _steps(rng, plan, days_to_fix)
     actors = _actors(rng, plan, source, target, cast)
-    status_after, timeline, stamps = "", [], {}
-    for (action, _gap), at in zip(steps, times, strict=True):
-        from_status = status_after
-        status_after = _next_status(action, status_after)
-        actor = actors[action]
-        comment = COMMENTS["resubmit" if action == "submit" and "reject" in stamps else action]
-        timeline.append(
-            HazardEvent(
-                hazard_id=pk,
-                action=action,
-                from_status=from_status,
-                to_status=status_after,
-                actor_id=actor.user_id,
-                actor_name=actor.name,
-                at=at,
-                comment=comment,
-            )
-        )
-        stamps[action] = at
-        if action == "reject":
-            stamps.pop("submit")
-    assert status_after == plan.status, (plan, steps)
+    timeline, stamps = _timeline(pk, steps, _place_in_time(found_at, steps, now), actors)
+    if timeline[-1].to_status != plan.status:
+        raise AssertionError(f"timeline of {plan} ends in {timeline[-1].to_status}")
     title = rng.choice(HAZARD_TITLES.get(target.sector_id, []) + GENERIC_TITLES)
-    major = plan.major
     hazard = Hazard(
         id=pk,
         code=f"YH{timezone.localtime(found_at):%Y}{pk:07d}",
         subject_id=target.id,
         title=title,
-        description=f"{'重大事故隐患：' if major else ''}{title}，需按期整改。",
+        description=f"{'重大事故隐患：' if plan.major else ''}{title}，需按期整改。",
         location=rng.choice(LOCATIONS),
-        level=Level.MAJOR if major else Level.GENERAL,
+        level=Level.MAJOR if plan.major else Level.GENERAL,
         status=plan.status,
         source=source,
         found_at=found_at,
         found_by_id=actors["report"].user_id,
         deadline=deadline,
         responsible_person=target.contact if plan.status != Status.REPORTED else "",
-        rectification_plan="制定专项整改方案：落实措施、资金、时限、责任人和应急预案" if major else "",
-        funds=Decimal(rng.randrange(5_000, 500_000, 500)) if major else None,
         supervising_unit_id=target.unit_id,
         supervision_level=plan.supervision,
         supervision_deadline=(deadline or found_day + datetime.timedelta(days=days_to_fix))
         if plan.supervision
         else None,
-        submitted_at=stamps.get("submit")
-        if plan.status in (Status.SUBMITTED, Status.VERIFIED, Status.CLOSED)
-        else None,
+        submitted_at=stamps.get("submit"),
         verified_at=stamps.get("verify"),
         closed_at=stamps.get("close"),
         territory_path=target.territory_path,
@@ -239,7 +214,34 @@ def _one(rng, plan, target, cast, pk, today, now):
         sector_id=target.sector_id,
         is_synthetic=True,
     )
+    if plan.major:
+        hazard.rectification_plan = "制定专项整改方案：落实措施、资金、时限、责任人和应急预案"
+        hazard.funds = Decimal(rng.randrange(5_000, 500_000, 500))
     return hazard, timeline
+
+
+def _timeline(pk, steps, times, actors):
+    """The events for the steps, and the time of the last submit/verify/close still in force."""
+    status, events, stamps = "", [], {}
+    for (action, _gap), at in zip(steps, times, strict=True):
+        from_status, status = status, _next_status(action, status)
+        resubmit = action == "submit" and "reject" in stamps
+        events.append(
+            HazardEvent(
+                hazard_id=pk,
+                action=action,
+                from_status=from_status,
+                to_status=status,
+                actor_id=actors[action].user_id,
+                actor_name=actors[action].name,
+                at=at,
+                comment=COMMENTS["resubmit" if resubmit else action],
+            )
+        )
+        stamps[action] = at
+        if action == "reject":
+            stamps.pop("submit")  # a rejection hands the rectification back, as the service does
+    return events, stamps
 
 
 def _found_day(rng, plan, days_to_fix, today):
@@ -257,7 +259,7 @@ def _moment(rng, day, now):
     return min(moment, now - datetime.timedelta(minutes=rng.randint(30, 240)))
 
 
-def _steps(rng, plan, found_at, deadline, days_to_fix):
+def _steps(rng, plan, days_to_fix):
     """The actions from report to the planned state, each with the hours since the step before."""
     hours = rng.uniform
     steps = [("report", 0.0)]
