@@ -19,6 +19,8 @@ def main(argv=None):
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "anjian.settings")
     if argv and not argv[0].startswith("-"):
         argv[0] = command_name(argv[0])
+        if argv[0] == "help" and len(argv) > 1:
+            argv[1] = command_name(argv[1])
     if argv and argv[0] == "bench" and not _is_django_command("bench"):
         return _run_bench(argv)
     from django.core.management import execute_from_command_line

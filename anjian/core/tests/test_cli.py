@@ -97,6 +97,7 @@ def test_audit_verify_passes_then_fails_on_a_tampered_entry(demo_dir, tmp_path):
 
 def test_django_commands_pass_through(demo_dir):
     assert "no issues" in anjian(demo_dir, "check").stdout
+    assert "--enterprises" in anjian(demo_dir, "help", "init-demo").stdout
     result = anjian(demo_dir, "no-such-command", check=False)
     assert result.returncode != 0 and "Unknown command" in result.stderr
 
