@@ -119,7 +119,7 @@ def _after_save(sender, instance, created, **kwargs):
     before = getattr(instance, "_audit_before", None)
     after = snapshot(instance)
     if not created and before == after:
-        return  # a save that changed nothing (e.g. last_login refresh handled by the login entry)
+        return  # a save that changed nothing is not a change
     record("create" if created else "update", _label(sender), instance.pk, instance, before, after)
 
 
