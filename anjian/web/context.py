@@ -1,6 +1,6 @@
 """The page shell's context: who is logged in, in which roles, and the navigation they may use."""
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anjian.core.scope import scope_for
 from anjian.org.models import Role
@@ -17,12 +17,12 @@ def _items(user):
     from anjian.hazards.services import can_report
 
     items = [
-        ("dashboard", "", _("首页"), "speedometer2"),
-        ("hazards:list", "hazards", _("隐患"), "exclamation-triangle"),
-        ("registry:list", "registry", _("监管对象"), "building"),
+        ("dashboard", "", pgettext_lazy("nav", "首页"), "speedometer2"),
+        ("hazards:list", "hazards", pgettext_lazy("nav", "隐患"), "exclamation-triangle"),
+        ("registry:list", "registry", pgettext_lazy("nav", "监管对象"), "building"),
     ]
     if can_report(user):
-        items.append(("hazards:new", "hazards:new", _("上报隐患"), "plus-circle"))
+        items.append(("hazards:new", "hazards:new", pgettext_lazy("nav", "上报隐患"), "plus-circle"))
     return items
 
 
