@@ -6,9 +6,11 @@ from ninja import Field, Query, Router, Schema
 
 from anjian.api.schemas import (
     NamedRef,
+    Out,
     Paging,
     SectorRef,
     TerritoryRef,
+    choice_labels,
     error_responses,
     named_ref,
     sector_ref,
@@ -30,7 +32,7 @@ class SubjectFilters(Schema):
     q: str | None = Field(None, description="名称、编码或地址中的文字")
 
 
-class SubjectItem(Schema):
+class SubjectItem(Out):
     id: int
     kind: str
     kind_label: str
@@ -51,16 +53,16 @@ class SubjectDetail(SubjectItem):
     contact_name: str
 
 
-class SubjectPage(Schema):
+class SubjectPage(Out):
     count: int
     items: list[SubjectItem]
 
 
-def subject_item(subject):
+def subject_item(subject, kinds):
     return {
         "id": subject.id,
         "kind": subject.kind,
-        "kind_label": str(subject.get_kind_display()),
+        "kind_label": kinds.get(subject.kind, subject.kind),
         "name": subject.name,
         "code": subject.code,
         "address": subject.address,
@@ -75,10 +77,11 @@ def subject_item(subject):
 @router.get("", response={200: SubjectPage, **error_responses(401, 422)}, summary="监管对象列表")
 def list_subjects(request, filters: Query[SubjectFilters], paging: Query[Paging]):
     queryset = filter_subjects(Subject.objects.visible_to(request.auth), filters.dict(), request.auth)
+    kinds = choice_labels(Subject.Kind.choices)
     page = queryset.select_related("territory", "town", "sector")[
         paging.offset : paging.offset + paging.limit
     ]
-    return {"count": queryset.count(), "items": [subject_item(s) for s in page]}
+    return {"count": queryset.count(), "items": [subject_item(s, kinds) for s in page]}
 
 
 @router.get(
@@ -94,7 +97,7 @@ def get_subject(request, subject_id: int):
     if subject is None:
         raise Http404(_("监管对象不存在或不在您的管辖范围内"))
     return {
-        **subject_item(subject),
+        **subject_item(subject, choice_labels(Subject.Kind.choices)),
         "grid": named_ref(subject.grid),
         "parent": _visible_parent(request.auth, subject),
         "supervising_unit": named_ref(subject.supervising_unit),
