@@ -137,13 +137,16 @@ def cell_number(value):
 
 
 def excel_cell(worksheet, value):
-    """A write-only cell that Excel shows as the plain value: control characters (which make a
-    file unreadable) are dropped and text starting with "=" stays text, never a formula."""
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    """A value for a write-only row that Excel shows as the plain value: control characters (which
+    make a file unreadable) are dropped and text starting with "=" stays text, never a formula.
+    Other values go in as they are, which keeps a large export fast."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if not value.startswith("="):
+        return value
     cell = WriteOnlyCell(worksheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"
+    cell.data_type = "s"
     return cell
 
 
@@ -282,7 +285,7 @@ class RowParser:
         text = {h: cell_text(record.get(h)) for h in HEADERS}
         kind = self._choice(text, KIND, self.vocab.kinds, Subject.Kind.choices, required=True)
         name = text[NAME] or self._missing(NAME)
-        code = self._code(text[CODE], kind)
+        code = self._code(text[CODE], kind, record.get(CODE))
         sector = self._sector(text[SECTOR])
         territory, grid = self._place(text)
         grade = self._choice(text, RISK, self.vocab.grades, RiskGrade.choices) or ""
@@ -328,7 +331,14 @@ class RowParser:
         self._error(column, _("“%(v)s”不是可选值，可选：%(a)s") % {"v": value, "a": allowed})
         return None
 
-    def _code(self, code, kind):
+    def _code(self, code, kind, raw):
+        if isinstance(raw, float) and abs(raw) >= 1e15:
+            # Excel keeps 15 significant digits: a long number typed into a cell is already lost.
+            self._error(
+                CODE,
+                _("“%(v)s”是被 Excel 改写过的长数字，请把该列设为文本格式后重新填写") % {"v": raw},
+            )
+            return None
         if kind == Subject.Kind.ENTERPRISE:
             code = code.upper()
             if not code:
@@ -564,7 +574,7 @@ def write_workbook(title, headers, rows):
     bold = Font(bold=True)
     header_cells = []
     for header in headers:
-        cell = excel_cell(sheet, header)
+        cell = WriteOnlyCell(sheet, value=header)
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
@@ -669,6 +679,9 @@ def build_template(user):
     data = workbook.active
     data.title = DATA_SHEET
     _header_row(data, HEADERS, widths={NAME: 30, CODE: 24, ADDRESS: 30, UNIT: 24})
+    for header in (CODE, PHONE):
+        # Text, so Excel does not turn long codes and phone numbers into rounded numbers.
+        data.column_dimensions[get_column_letter(HEADERS.index(header) + 1)].number_format = "@"
     lists = _choice_lists(vocab)
     choices = workbook.create_sheet(CHOICES_SHEET)
     _fill_choices(choices, data, lists)

@@ -139,6 +139,15 @@ def test_wrong_check_digit_names_row_column_and_expected_digit(world):
     assert "校验位错误：末位应为" + good[17] in result.errors[0]
 
 
+def test_long_number_mangled_by_excel_is_explained(world):
+    result = import_subjects(
+        world.users["city"], xlsx_file([row(1, **{"统一社会信用代码/编码": 913310811234567890})])
+    )
+    assert len(result.errors) == 1
+    assert result.errors[0].startswith("第2行「统一社会信用代码/编码」：")
+    assert "请把该列设为文本格式" in result.errors[0]
+
+
 def test_code_already_registered_for_the_same_kind_is_an_error(world):
     taken = world.subjects["ent_b"].code  # in 大溪镇: a clash is reported even out of scope
     result = import_subjects(world.users["town_a"], xlsx_file([row(1, **{"统一社会信用代码/编码": taken})]))
@@ -227,6 +236,7 @@ def test_template_has_headers_help_sheet_and_dropdowns(world):
     data = workbook["监管对象"]
     assert [c.value for c in data[1]] == list(HEADERS)
     assert data.max_row == 1  # the example lives in 说明, not among the data
+    assert data.column_dimensions["C"].number_format == "@"  # codes stay text
     validated = {str(v.sqref).split(":")[0] for v in data.data_validations.dataValidation}
     assert {"A2", "D2", "G2", "K2", "N2"} <= validated
     help_text = [c for r in workbook["说明"].iter_rows(values_only=True) for c in r if c]
