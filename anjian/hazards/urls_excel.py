@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views_excel
+
+app_name = "hazards_excel"
+
+urlpatterns = [
+    path("export.xlsx", views_excel.export_view, name="export"),
+]
