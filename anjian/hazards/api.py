@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as Answer  # models has its own Status
 from pydantic import ConfigDict
@@ -31,6 +32,9 @@ from .models import RUNNING_STATES, Hazard, Level, Source, Status, SupervisionLe
 from .workflows import ACTIONS
 
 router = Router(tags=["隐患"])
+
+# Timeline events that are not transitions of the workflow table.
+EVENT_LABELS = {"report": gettext_lazy("上报隐患")}
 
 
 class HazardFilters(Schema):
@@ -221,7 +225,7 @@ def _as_row(hazard):
 @router.get("", response={200: HazardPage, **error_responses(401, 422)}, summary="隐患列表")
 def list_hazards(request, filters: Query[HazardFilters], paging: Query[Paging]):
     user = request.auth
-    queryset = filter_hazards(Hazard.objects.visible_to(user), filters.dict(), user)
+    queryset = filter_hazards(Hazard.objects.visible_to(user), filters.model_dump(), user)
     # Rows of values, not model instances: the same joins as select_related (subject and its
     # territory, town, sector), only the shown columns, and no per-row object construction.
     rows = queryset.values(*LIST_FIELDS)[paging.offset : paging.offset + paging.limit]
@@ -234,7 +238,7 @@ def _event(event):
     return {
         "id": event.id,
         "action": event.action,
-        "action_label": str(action.label) if action else _("上报隐患") if event.action == "report" else "",
+        "action_label": str(action.label) if action else str(EVENT_LABELS.get(event.action, event.action)),
         "from_status": event.from_status,
         "to_status": event.to_status,
         "actor_name": event.actor_name,

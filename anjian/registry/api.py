@@ -76,7 +76,7 @@ def subject_item(subject, kinds):
 
 @router.get("", response={200: SubjectPage, **error_responses(401, 422)}, summary="监管对象列表")
 def list_subjects(request, filters: Query[SubjectFilters], paging: Query[Paging]):
-    queryset = filter_subjects(Subject.objects.visible_to(request.auth), filters.dict(), request.auth)
+    queryset = filter_subjects(Subject.objects.visible_to(request.auth), filters.model_dump(), request.auth)
     kinds = choice_labels(Subject.Kind.choices)
     page = queryset.select_related("territory", "town", "sector")[
         paging.offset : paging.offset + paging.limit

@@ -176,6 +176,7 @@ def test_detail_has_timeline_and_the_callers_actions(world, clients, marked):
     detail = clients["inspector"].get(f"/api/v1/hazards/{hazard.pk}").json()
     assert [e["action"] for e in detail["events"]] == ["report"]
     assert detail["events"][0]["actor_name"] == "安委办张主任"
+    assert detail["events"][0]["action_label"] == "上报隐患"
     assert [a["name"] for a in detail["actions"]] == ["assign"]
     # The enterprise may not assign, and sees no action on a reported hazard.
     assert clients["enterprise"].get(f"/api/v1/hazards/{hazard.pk}").json()["actions"] == []
