@@ -2,6 +2,21 @@ import pytest
 
 from anjian.testing import build_world
 
+# Argon2 is deliberately slow; the suite creates hundreds of users, so tests hash with MD5.
+# (The browser tests log in through the real form and still exercise the configured hashers' API.)
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded photos of a test go to its own temporary directory, never into var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
 
 @pytest.fixture
 def world(db):

@@ -10,9 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("hazards/", include("anjian.hazards.urls")),
-    path("hazards/", include("anjian.hazards.urls_excel")),
     path("subjects/", include("anjian.registry.urls")),
-    path("subjects/", include("anjian.registry.urls_excel")),
     path("", include("anjian.web.urls")),
 ]
 

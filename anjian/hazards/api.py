@@ -43,10 +43,11 @@ class HazardFilters(Schema):
     sector: str | None = Field(None, description="行业领域代码")
     status: str | None = Field(None, description="状态：" + ", ".join(Status.values))
     level: str | None = Field(None, description="等级：" + ", ".join(Level.values))
+    open: str | None = Field(None, description="是否未闭环（已上报至待复查）：true / false")
     overdue: str | None = Field(None, description="是否逾期：true / false")
     source: str | None = Field(None, description="来源：" + ", ".join(Source.values))
     supervision: str | None = Field(
-        None, description="挂牌督办：" + ", ".join(v for v in SupervisionLevel.values if v)
+        None, description="挂牌督办：any（任一级别）, " + ", ".join(v for v in SupervisionLevel.values if v)
     )
     date_from: str | None = Field(None, description="发现日期起（YYYY-MM-DD）")
     date_to: str | None = Field(None, description="发现日期止（YYYY-MM-DD，含当天）")

@@ -15,13 +15,14 @@ from anjian.core.filtering import (
 )
 from anjian.org.models import Sector, Territory
 
-from .models import Hazard, Level, Source, Status, SupervisionLevel
+from .models import OPEN_STATES, Hazard, Level, Source, Status, SupervisionLevel
 
 FILTER_PARAMS = (
     "territory",
     "sector",
     "status",
     "level",
+    "open",
     "overdue",
     "source",
     "supervision",
@@ -30,6 +31,7 @@ FILTER_PARAMS = (
     "q",
     "subject",
 )
+SUPERVISION_ANY = "any"
 
 
 def filter_hazards(queryset, params, user):
@@ -55,10 +57,17 @@ def filter_hazards(queryset, params, user):
     if source:
         queryset = queryset.filter(source=source)
     supervision = parse_choice_param(
-        params, "supervision", _("挂牌督办"), [v for v in SupervisionLevel.values if v]
+        params, "supervision", _("挂牌督办"), [SUPERVISION_ANY, *(v for v in SupervisionLevel.values if v)]
     )
-    if supervision:
+    if supervision == SUPERVISION_ANY:
+        queryset = queryset.exclude(supervision_level="")
+    elif supervision:
         queryset = queryset.filter(supervision_level=supervision)
+    is_open = parse_bool_param(params, "open")
+    if is_open is True:
+        queryset = queryset.filter(status__in=OPEN_STATES)
+    elif is_open is False:
+        queryset = queryset.exclude(status__in=OPEN_STATES)
     overdue = parse_bool_param(params, "overdue")
     if overdue is True:
         queryset = queryset.filter(Hazard.objects.overdue_q())

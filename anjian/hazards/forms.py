@@ -46,6 +46,11 @@ class HazardFilterForm(forms.Form):
     level = forms.ChoiceField(
         label=_("隐患等级"), required=False, choices=_blank(_("全部等级")) + Level.choices
     )
+    open = forms.ChoiceField(
+        label=_("是否闭环"),
+        required=False,
+        choices=[("", _("不限")), ("1", _("未闭环")), ("0", _("已复查/销号"))],
+    )
     overdue = forms.ChoiceField(
         label=_("是否逾期"),
         required=False,
@@ -57,7 +62,9 @@ class HazardFilterForm(forms.Form):
     supervision = forms.ChoiceField(
         label=_("挂牌督办"),
         required=False,
-        choices=_blank(_("不限")) + [(v, label) for v, label in SupervisionLevel.choices if v],
+        choices=_blank(_("不限"))
+        + [("any", _("全部挂牌督办"))]
+        + [(v, label) for v, label in SupervisionLevel.choices if v],
     )
     date_from = forms.DateField(
         label=_("发现日期起"), required=False, widget=forms.DateInput(attrs={"type": "date"})

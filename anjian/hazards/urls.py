@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_excel
 
 app_name = "hazards"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("subjects/", views.subject_search, name="subject_search"),
     path("<int:pk>/", views.hazard_detail, name="detail"),
     path("<int:pk>/transition/", views.hazard_transition, name="transition"),
+    path("export.xlsx", views_excel.export_view, name="export"),
 ]

@@ -45,10 +45,7 @@ def _forbidden(request):
 
 
 def _sibling_url(request, name):
-    # Resolved in whatever namespace this page is mounted under, so merging the URL
-    # patterns into another module does not break the links.
-    namespace = request.resolver_match.namespace
-    return reverse(f"{namespace}:{name}" if namespace else name)
+    return reverse(f"registry:{name}")
 
 
 @login_required

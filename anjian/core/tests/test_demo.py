@@ -206,7 +206,7 @@ def test_logins_json_lists_every_role(demo):
     assert {row["role"] for row in rows} == set(Role.values)
     by_user = {row["username"]: row for row in rows}
     assert by_user["zeguo_town"]["scope"] == "泽国镇"
-    assert by_user["yjj_dept"]["scope"] == "危险化学品, 矿山, 烟花爆竹, 工贸"
+    assert by_user["yjj_dept"]["scope"] == "危险化学品, 矿山, 烟花爆竹, 金属冶炼, 工贸"
     assert by_user["zeguo_enterprise"]["scope"] == user("zeguo_enterprise").roles.get().subject.name
     assert all(row["password"] == DEMO_PASSWORD and row["scope"] for row in rows)
 

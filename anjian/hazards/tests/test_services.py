@@ -236,3 +236,17 @@ def test_transition_table_is_consistent(state, role):
     assert offered == expected
     if role == Role.ENTERPRISE:
         assert not offered & {"assign", "verify", "reject", "close", "supervise"}
+
+
+def test_open_and_any_supervision_filters(world):
+    from anjian.hazards.filters import filter_hazards
+
+    user = world.users["city"]
+    first, second = report(world), report(world, who="city", subject="ent_b")
+    services.transition(
+        user, second.pk, "supervise", comment="市级挂牌", supervision_level="city", deadline=in_days(3)
+    )
+    visible = Hazard.objects.visible_to(user)
+    assert set(filter_hazards(visible, {"open": "1"}, user)) == {first, second}
+    assert not filter_hazards(visible, {"open": "0"}, user).exists()
+    assert list(filter_hazards(visible, {"supervision": "any"}, user)) == [second]

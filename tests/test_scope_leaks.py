@@ -1,0 +1,226 @@
+"""Walk every URL of the project with every demo role and fail on any leak.
+
+Every route must appear in ROUTES (a new URL without an entry fails `test_every_route_is_covered`).
+For each role and route the test requests the page or endpoint:
+- routes that take an object id are asked for an object outside the role's scope and must answer 404
+  (the object's existence does not leak) — and for an object inside it, must not answer 404/500;
+- lists, dashboards and exports must not contain any marker of a subject or hazard the role may not see.
+"""
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from anjian.api.models import ApiToken
+from anjian.hazards import services
+from anjian.hazards.models import Hazard
+
+# Which subjects each persona may see (anjian.testing). Markers of the others must never show.
+VISIBLE = {
+    "city": {"ent_a", "ent_b", "ent_c"},
+    "sector": {"ent_a"},
+    "dept": {"ent_a"},
+    "town_a": {"ent_a", "ent_c"},
+    "town_b": {"ent_b"},
+    "grid": {"ent_a"},
+    "inspector": {"ent_a"},
+    "enterprise": {"ent_a"},
+}
+ALL = {"ent_a", "ent_b", "ent_c"}
+
+# kind: "list" (GET each query, check markers), "hazard" / "subject" (GET with an object id),
+# "post-hazard" (POST a transition with an object id), "public", "skip: reason".
+LIST_QUERIES = ("", "?q=MARK", "?status=reported")
+ROUTES = {
+    "": "list",
+    "login/": "public",
+    "logout/": "skip: POST only; logging out shows no records",
+    "hazards/": "list",
+    "hazards/new/": "list",
+    "hazards/subjects/": ("list", ("?q=泽国", "?q=大溪", "?q=MARK", "?q=")),
+    "hazards/export.xlsx": "list",
+    "hazards/<int:pk>/": "hazard",
+    "hazards/<int:pk>/transition/": "post-hazard",
+    "subjects/": "list",
+    "subjects/new/": "list",
+    "subjects/import/": "list",
+    "subjects/import/template.xlsx": "list",
+    "subjects/export.xlsx": "list",
+    "subjects/<int:pk>/": "subject",
+    "subjects/<int:pk>/edit/": "subject",
+    "api/v1/": "list",
+    "api/v1/auth/token": "public",
+    "api/v1/openapi.json": "public",
+    "api/v1/docs": "public",
+    "api/v1/subjects": "list",
+    "api/v1/subjects/<int:subject_id>": "subject",
+    "api/v1/hazards": "list",
+    "api/v1/hazards/<int:hazard_id>": "hazard",
+    "api/v1/hazards/<int:hazard_id>/transitions": "post-hazard",
+}
+
+
+def iter_patterns(patterns=None, prefix=""):
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from iter_patterns(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern)
+
+
+def project_routes():
+    return sorted({p for p in iter_patterns() if not p.startswith(("admin/", "media/", "i18n/"))})
+
+
+def test_every_route_is_covered():
+    missing = [route for route in project_routes() if route not in ROUTES]
+    assert not missing, f"routes missing from ROUTES in {__file__}: {missing}"
+
+
+def fill(route, **values):
+    """Turn a Django/ninja route pattern into a URL, putting `values` into its parameters."""
+    url = route.lstrip("^").rstrip("$")
+
+    def replace(match):
+        name = match.group(1).split(":")[-1]
+        return str(values.get(name, values.get("pk", 0)))
+
+    return "/" + re.sub(r"<([^>]+)>", replace, url)
+
+
+@pytest.fixture
+def marked(world):
+    """One hazard per subject, its title a marker; subject names are markers too."""
+    hazards = {}
+    for key, subject in world.subjects.items():
+        hazards[key] = services.report_hazard(world.users["city"], subject.pk, f"MARK-{key}-HAZARD")
+    return hazards
+
+
+def markers(keys, world, hazards):
+    found = set()
+    for key in keys:
+        found |= {f"MARK-{key}-HAZARD", world.subjects[key].name, hazards[key].code}
+    return found
+
+
+def client_for(user, api=False):
+    client = Client()
+    if api:
+        token = ApiToken.issue(user, timezone.now() + timedelta(hours=1))
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    else:
+        client.force_login(user)
+    return client
+
+
+def body_text(response):
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        workbook = load_workbook(io.BytesIO(data), read_only=True)
+        return "\n".join(
+            str(cell)
+            for sheet in workbook.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+        )
+    return data.decode("utf-8", "replace")
+
+
+def post_transition(client, url):
+    """Ask for a transition the way each interface expects it; scope must answer before validation."""
+    if url.startswith("/api/"):
+        return client.post(url, {"action": "assign", "comment": "x"}, content_type="application/json")
+    return client.post(url, {"action": "assign", "comment": "x"})
+
+
+def check_object_route(client, route, kind, persona, world, hazards):
+    objects = world.subjects if kind == "subject" else hazards
+    problems = []
+    for key in sorted(ALL - VISIBLE[persona]):
+        url = fill(route, pk=objects[key].pk, hazard_id=objects[key].pk, subject_id=objects[key].pk)
+        response = post_transition(client, url) if kind == "post-hazard" else client.get(url)
+        if response.status_code != 404:
+            problems.append(f"{persona} {url}: {response.status_code} for an out-of-scope {kind}")
+    if kind != "post-hazard":
+        url = fill(
+            route, pk=objects["ent_a"].pk, hazard_id=hazards["ent_a"].pk, subject_id=objects["ent_a"].pk
+        )
+        if "ent_a" in VISIBLE[persona] and client.get(url).status_code in (404, 500):
+            problems.append(f"{persona} {url}: an in-scope object is not shown")
+    return problems
+
+
+def check_list_route(client, route, queries, persona, hidden_markers):
+    problems = []
+    for query in queries:
+        url = fill(route) + query
+        response = client.get(url)
+        if response.status_code >= 500:
+            problems.append(f"{persona} {url}: {response.status_code}")
+            continue
+        text = body_text(response)
+        leaked = sorted(m for m in hidden_markers if m in text)
+        if leaked:
+            problems.append(f"{persona} {url}: shows {leaked}")
+    return problems
+
+
+@pytest.mark.parametrize("persona", sorted(VISIBLE))
+def test_no_role_sees_what_is_not_theirs(persona, world, marked):
+    user = world.users[persona]
+    hidden_markers = markers(ALL - VISIBLE[persona], world, marked)
+    problems = []
+    for route in project_routes():
+        entry = ROUTES[route]
+        kind, queries = entry if isinstance(entry, tuple) else (entry, LIST_QUERIES)
+        if kind.startswith("skip") or kind == "public":
+            continue
+        client = client_for(user, api=route.startswith("api/"))
+        if kind == "list":
+            problems += check_list_route(client, route, queries, persona, hidden_markers)
+        else:
+            problems += check_object_route(client, route, kind, persona, world, marked)
+    assert not problems, "\n".join(problems)
+
+
+def test_reporting_against_a_hidden_subject_is_404(world):
+    hidden = world.subjects["ent_b"]
+    api = client_for(world.users["town_a"], api=True)
+    response = api.post(
+        "/api/v1/hazards", {"subject_id": hidden.pk, "title": "越权"}, content_type="application/json"
+    )
+    assert response.status_code == 404
+    page = client_for(world.users["town_a"])
+    response = page.post("/hazards/new/", {"subject": hidden.pk, "title": "越权", "level": "general"})
+    assert response.status_code in (200, 400, 404) and not Hazard.objects.filter(title="越权").exists()
+
+
+def test_anonymous_sees_nothing(world, marked):
+    client = Client()
+    for route in project_routes():
+        kind = ROUTES[route] if isinstance(ROUTES[route], str) else ROUTES[route][0]
+        if kind == "public" or kind.startswith("skip"):
+            continue
+        url = fill(
+            route, pk=marked["ent_a"].pk, hazard_id=marked["ent_a"].pk, subject_id=world.subjects["ent_a"].pk
+        )
+        response = client.get(url)
+        assert response.status_code in (302, 401, 404, 405), f"{url}: {response.status_code}"
+        assert "MARK-" not in body_text(response)
+
+
+def test_markers_are_really_visible_to_their_owners(world, marked):
+    """Guards the test itself: a list that showed nothing would pass the leak test trivially."""
+    client = client_for(world.users["town_a"], api=True)
+    text = client.get("/api/v1/hazards").content.decode()
+    assert "MARK-ent_a-HAZARD" in text and "MARK-ent_c-HAZARD" in text
+    assert Hazard.objects.visible_to(world.users["town_a"]).count() == 2
