@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from anjian.core.audit import record
-from anjian.hazards.models import Hazard, Level, Source, Status, SupervisionLevel
+from anjian.hazards.models import Hazard, Level, Source, Status, SupervisionLevel, on_time_for
 from anjian.org.models import Person, Role, RoleAssignment, Territory, Unit
 from anjian.org.seed import build_organisation
 from anjian.registry.models import RiskGrade, Subject
@@ -155,6 +155,7 @@ HAZARD_FIELDS = (
     "submitted_at",
     "verified_at",
     "closed_at",
+    "on_time",
     "territory_path",
     "town_id",
     "sector_id",
@@ -375,6 +376,7 @@ def insert_hazards(rng, total, subjects, reporter, progress):
             _db_datetime(times.get("submitted_at")),
             _db_datetime(times.get("verified_at")),
             _db_datetime(times.get("closed_at")),
+            on_time_for(times.get("submitted_at"), times["deadline"]),
             subject.territory_path,
             subject.town_id,
             subject.sector_id,
@@ -471,6 +473,19 @@ def _reset_sequences():
 class _NoStyle:
     def __getattr__(self, name):
         return lambda text: text
+
+
+def has_statistics():
+    """Whether every index of the hazard table has planner statistics (SQLite only; PostgreSQL
+    keeps its own up to date)."""
+    if connection.vendor != "sqlite":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'hazards_hazard'")
+        indexes = {row[0] for row in cursor.fetchall()}
+        cursor.execute("SELECT idx FROM sqlite_stat1 WHERE tbl = 'hazards_hazard'")
+        analysed = {row[0] for row in cursor.fetchall()}
+    return indexes <= analysed
 
 
 def analyse():

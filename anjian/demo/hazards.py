@@ -15,7 +15,16 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
-from anjian.hazards.models import RUNNING_STATES, Hazard, HazardEvent, Level, Source, Status, SupervisionLevel
+from anjian.hazards.models import (
+    RUNNING_STATES,
+    Hazard,
+    HazardEvent,
+    Level,
+    Source,
+    Status,
+    SupervisionLevel,
+    on_time_for,
+)
 
 from .names import GENERIC_TITLES, GIVEN, HAZARD_TITLES, LOCATIONS, SURNAMES
 
@@ -207,6 +216,7 @@ def _one(rng, plan, target, cast, pk, today, now):
         if plan.supervision
         else None,
         submitted_at=stamps.get("submit"),
+        on_time=on_time_for(stamps.get("submit"), deadline),
         verified_at=stamps.get("verify"),
         closed_at=stamps.get("close"),
         territory_path=target.territory_path,

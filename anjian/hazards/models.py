@@ -96,6 +96,9 @@ class Hazard(models.Model):
     submitted_at = models.DateTimeField(_("整改完成时间"), null=True, blank=True)
     verified_at = models.DateTimeField(_("复查时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    # Fixed when rectification is handed in (and cleared by a rejection), so the on-time rate is a
+    # plain count instead of a per-row time-zone conversion over every hazard.
+    on_time = models.BooleanField(_("按期整改"), null=True, editable=False)
     # Copied from the subject on save: scope and statistics read one row, no joins.
     territory_path = models.CharField(max_length=100, editable=False)
     town = models.ForeignKey(
@@ -134,6 +137,7 @@ class Hazard(models.Model):
             ),
             models.Index(fields=["subject", "found_at"], name="hz_subject_found"),
             models.Index(fields=["status", "deadline"], name="hz_status_deadline"),
+            models.Index(fields=["status", "found_at", "id"], name="hz_status_found"),
             models.Index(fields=["found_at", "id"], name="hz_found_id"),
         ]
 
@@ -153,11 +157,13 @@ class Hazard(models.Model):
     def is_open(self):
         return self.status in OPEN_STATES
 
-    @property
-    def rectified_on_time(self):
-        if not self.submitted_at or not self.deadline:
-            return None
-        return timezone.localtime(self.submitted_at).date() <= self.deadline
+
+def on_time_for(submitted_at, deadline):
+    """Whether rectification handed in at `submitted_at` met `deadline` (a local calendar day);
+    None when either is missing."""
+    if submitted_at is None or deadline is None:
+        return None
+    return timezone.localtime(submitted_at).date() <= deadline
 
 
 class HazardEvent(models.Model):

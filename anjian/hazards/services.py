@@ -15,7 +15,7 @@ from anjian.core.uploads import save_images
 from anjian.org.models import Role
 from anjian.registry.models import Subject
 
-from .models import Hazard, HazardEvent, Level, Source, SupervisionLevel
+from .models import Hazard, HazardEvent, Level, Source, SupervisionLevel, on_time_for
 from .workflows import ACTIONS, SUPERVISORS
 
 
@@ -178,10 +178,12 @@ def transition(
             hazard.funds = funds
     elif action.name == "submit":
         hazard.submitted_at = now
+        hazard.on_time = on_time_for(now, hazard.deadline)
     elif action.name == "verify":
         hazard.verified_at = now
     elif action.name == "reject":
         hazard.submitted_at = None
+        hazard.on_time = None
     elif action.name == "close":
         hazard.closed_at = now
     elif action.name == "supervise":

@@ -5,7 +5,7 @@ level, deadline, town_id, sector_id), so the cost is a few scans of the user's r
 number; Python only names the few groups that come back.
 """
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -15,8 +15,8 @@ from anjian.org.models import Sector, Territory
 
 def _headline(queryset, today):
     open_q = Q(status__in=OPEN_STATES)
-    # Hazards handed in for verification (later states keep submitted_at; a rejection clears it).
-    submitted_q = Q(submitted_at__isnull=False, deadline__isnull=False)
+    # Hazards handed in with a deadline: on_time is set at submission and cleared by a rejection.
+    submitted_q = Q(on_time__isnull=False)
     counts = {f"status_{value}": Count("id", filter=Q(status=value)) for value in Status.values}
     return queryset.aggregate(
         total=Count("id"),
@@ -24,9 +24,7 @@ def _headline(queryset, today):
         major_open=Count("id", filter=open_q & Q(level=Level.MAJOR)),
         supervised=Count("id", filter=open_q & ~Q(supervision_level="")),
         submitted=Count("id", filter=submitted_q),
-        # The local calendar day of submission against the deadline (submitted_at__date uses the
-        # current time zone, Asia/Shanghai).
-        on_time=Count("id", filter=submitted_q & Q(submitted_at__date__lte=F("deadline"))),
+        on_time=Count("id", filter=Q(on_time=True)),
         **counts,
     )
 

@@ -156,7 +156,7 @@ def test_overdue_is_derived_from_the_deadline(world):
         services.transition(world.users["enterprise"], hazard.pk, "submit", comment="逾期后完成")
         assert not Hazard.objects.overdue().exists()
         hazard.refresh_from_db()
-        assert hazard.rectified_on_time is False
+        assert hazard.on_time is False
 
 
 def test_listed_supervision_by_town_and_city(world):
