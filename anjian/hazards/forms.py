@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anjian.org.models import Sector, Territory
+from anjian.web.widgets import use_quick_selects
 
 from .models import Level, Source, Status, SupervisionLevel
 
@@ -84,6 +85,7 @@ class HazardFilterForm(forms.Form):
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
         self.fields["q"].widget.attrs["placeholder"] = _("编号、描述或对象名称")
+        use_quick_selects(self)
 
 
 def territory_choices(user):

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.core.scope import scope_for
 from anjian.org.models import Sector, Territory, Unit
+from anjian.web.widgets import use_quick_selects
 
 from .models import Subject
 
@@ -86,3 +87,4 @@ class SubjectFilterForm(forms.Form):
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
+        use_quick_selects(self)
