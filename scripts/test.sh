@@ -28,17 +28,23 @@ install_python ".[test]"
 install_assets
 install_debian_packages chromium fonts-noto-cjk
 
-if [ "$postgres" -eq 1 ] && [ -z "${DATABASE_URL:-}" ]; then
-    bash scripts/pg_test_server.sh start
-    trap 'bash scripts/pg_test_server.sh stop' EXIT
-    DATABASE_URL=$(bash scripts/pg_test_server.sh url)
-    export DATABASE_URL
-fi
-
 # The tests must never touch the demo's database or uploads.
 ANJIAN_VAR_DIR=$(mktemp -d /tmp/anjian-test-var.XXXXXX)
 export ANJIAN_VAR_DIR
-mkdir -p "$ANJIAN_VAR_DIR/staticfiles"  # whitenoise warns when STATIC_ROOT is missing
+mkdir -p "$ANJIAN_VAR_DIR/staticfiles" # whitenoise warns when STATIC_ROOT is missing
+own_postgres=0
+cleanup() {
+    rm -rf "$ANJIAN_VAR_DIR"
+    [ "$own_postgres" -eq 0 ] || bash scripts/pg_test_server.sh stop
+}
+trap cleanup EXIT
+
+if [ "$postgres" -eq 1 ] && [ -z "${DATABASE_URL:-}" ]; then
+    own_postgres=1
+    bash scripts/pg_test_server.sh start
+    DATABASE_URL=$(bash scripts/pg_test_server.sh url)
+    export DATABASE_URL
+fi
 
 step "ruff check"
 .venv/bin/ruff check . || die "ruff check found problems (listed above)."
@@ -47,7 +53,6 @@ database=${DATABASE_URL:-sqlite}
 step "pytest -n 2 on ${database%%:*}"
 status=0
 .venv/bin/pytest -n 2 "${pytest_args[@]}" || status=$?
-rm -rf "$ANJIAN_VAR_DIR"
 [ "$status" -eq 0 ] || die "the test suite failed on ${database%%:*} (pytest exit status $status)."
 echo ""
 echo "All tests passed on ${database%%:*}."
