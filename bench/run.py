@@ -122,19 +122,28 @@ def raw_hazard_list(persona, status=LIST_STATUS, limit=PAGE_SIZE):
     where, params = _where(persona, ["h.status = %s"], [status])
     page_sql = (
         "SELECT h.id, h.code, h.title, h.level, h.status, h.source, h.found_at, h.deadline,"
-        " h.supervision_level, sc.code, sc.name, s.id, s.name, t.id, t.name, tw.id, tw.name"
+        " h.supervision_level, h.sector_id, s.id, s.name, t.id, t.name, tw.id, tw.name"
         " FROM hazards_hazard h"
         " JOIN registry_subject s ON s.id = h.subject_id"
         " JOIN org_territory t ON t.id = s.territory_id"
         " LEFT JOIN org_territory tw ON tw.id = h.town_id"
-        " JOIN org_sector sc ON sc.code = h.sector_id"
-        f"{where} ORDER BY h.found_at DESC, h.id DESC LIMIT {int(limit)}"
+        " WHERE h.id IN ({ids}) ORDER BY h.found_at DESC, h.id DESC"
     )
+    # The page's ids first, from an index alone, then their rows with the joins: SQLite would
+    # otherwise join every matching hazard before sorting (the application pages the same way).
+    ids_sql = f"SELECT h.id FROM hazards_hazard h{where} ORDER BY h.found_at DESC, h.id DESC LIMIT {int(limit)}"
+    # Sector names by a separate tiny query, as the application does: joining the sector table lets
+    # SQLite's planner start from it and sort every matching hazard.
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM hazards_hazard h{where}", params)
         count = cursor.fetchone()[0]
-        cursor.execute(page_sql, params)
+        cursor.execute(ids_sql, params)
+        ids = [row[0] for row in cursor.fetchall()]
+        cursor.execute(page_sql.format(ids=", ".join(str(int(i)) for i in ids) or "NULL"))
         rows = cursor.fetchall()
+        cursor.execute("SELECT code, name FROM org_sector")
+        sectors = dict(cursor.fetchall())
+        rows = [(*row[:9], row[9], sectors[row[9]], *row[10:]) for row in rows]
     return count, rows
 
 

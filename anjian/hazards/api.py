@@ -25,6 +25,8 @@ from anjian.api.schemas import (
     error_responses,
     named_ref,
 )
+from anjian.core.paging import in_order, page_ids
+from anjian.org.models import sector_names
 
 from . import services
 from .filters import filter_hazards
@@ -149,7 +151,10 @@ class TransitionIn(Schema):
 
 # The columns a list item shows: the page query reads these and no more (the text fields can be long).
 # Related names follow the subject to its territory; the hazard's own town and sector columns are
-# copies of the subject's, so they need no detour through the subject.
+# copies of the subject's, so they need no detour through the subject. Sector names come from a small
+# dict, not a join: an inner join to the sector table lets SQLite's planner start from the sectors
+# and sort every matching hazard instead of walking the (status, found_at) index (300 ms vs 1 ms at
+# a million hazards).
 LIST_FIELDS = (
     "id",
     "code",
@@ -168,8 +173,7 @@ LIST_FIELDS = (
     "subject__territory__name",
     "town__id",
     "town__name",
-    "sector__code",
-    "sector__name",
+    "sector_id",
 )
 
 
@@ -179,6 +183,7 @@ def item_context():
         "today": timezone.localdate(),
         "level": choice_labels(Level.choices),
         "status": choice_labels(Status.choices),
+        "sector": sector_names(),
     }
 
 
@@ -197,7 +202,10 @@ def hazard_item(row, context):
             "name": row["subject__territory__name"],
             "town": town,
         },
-        "sector": {"code": row["sector__code"], "name": row["sector__name"]},
+        "sector": {
+            "code": row["sector_id"],
+            "name": context["sector"].get(row["sector_id"], row["sector_id"]),
+        },
         "level": row["level"],
         "level_label": context["level"].get(row["level"], row["level"]),
         "status": status,
@@ -229,7 +237,8 @@ def list_hazards(request, filters: Query[HazardFilters], paging: Query[Paging]):
     queryset = filter_hazards(Hazard.objects.visible_to(user), filters.model_dump(), user)
     # Rows of values, not model instances: the same joins as select_related (subject and its
     # territory, town, sector), only the shown columns, and no per-row object construction.
-    rows = queryset.values(*LIST_FIELDS)[paging.offset : paging.offset + paging.limit]
+    ids = page_ids(queryset, paging.offset, paging.limit)
+    rows = in_order(queryset.filter(pk__in=ids).values(*LIST_FIELDS), ids, key=lambda row: row["id"])
     context = item_context()
     return {"count": queryset.count(), "items": [hazard_item(row, context) for row in rows]}
 

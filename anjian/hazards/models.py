@@ -120,10 +120,11 @@ class Hazard(models.Model):
             models.Index(
                 fields=["territory_path", "found_at"], name="hz_path_found", opclasses=[PATTERN, ""]
             ),
+            # Covers a scoped, status-filtered page: ids sorted by found_at without touching the table.
             models.Index(
-                fields=["status", "territory_path", "sector"],
+                fields=["status", "territory_path", "sector", "found_at", "id"],
                 name="hz_status_path",
-                opclasses=["", PATTERN, ""],
+                opclasses=["", PATTERN, "", "", ""],
             ),
             models.Index(
                 fields=["sector", "status", "territory_path"],

@@ -9,7 +9,6 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from anjian.core.filtering import FilterError
+from anjian.core.paging import DeferredJoinPaginator
 from anjian.core.scope import scope_for
-from anjian.org.models import Role
+from anjian.org.models import Role, Sector
 from anjian.registry.models import Subject
 
 from . import services
@@ -53,8 +53,12 @@ def hazard_list(request):
     except FilterError as error:
         messages.error(request, str(error))
         queryset, status = Hazard.objects.none(), 400
-    queryset = queryset.select_related("subject", "town", "sector")
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    # No join to the sector table: see LIST_FIELDS in api.py for why; names come from one small query.
+    queryset = queryset.select_related("subject", "town")
+    page = DeferredJoinPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    sectors = {sector.code: sector for sector in Sector.objects.all()}
+    for hazard in page.object_list:
+        hazard.sector = sectors[hazard.sector_id]
     context = {"form": form, "page_obj": page, "hazards": page.object_list, "filtered": bool(request.GET)}
     return render(request, "hazards/list.html", context, status=status)
 

@@ -86,6 +86,11 @@ class Sector(models.Model):
         return self.name
 
 
+def sector_names():
+    """{code: name} of all sectors: a couple of dozen rows, read once instead of joined per hazard."""
+    return dict(Sector.objects.values_list("code", "name"))
+
+
 class Unit(models.Model):
     """A government unit: the committee office, a member department, a sector committee office,
     a town government."""
