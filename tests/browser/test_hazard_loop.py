@@ -94,6 +94,7 @@ def test_inspector_and_enterprise_carry_a_hazard_around_the_loop(world, new_page
     with inspector.expect_navigation():
         inspector.locator("#report-form button[type=submit]").click()
 
+    assert re.search(r"/hazards/\d+/$", inspector.url), f"the report was not saved: {inspector.url}"
     hazard = Hazard.objects.get(title=TITLE)
     assert hazard.status == Status.REPORTED
     assert hazard.found_by == world.users["inspector"]
