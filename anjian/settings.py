@@ -175,4 +175,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
-SERVE_MEDIA = env_bool("SERVE_MEDIA", True)

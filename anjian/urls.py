@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from anjian.api.api import api
 
@@ -13,7 +11,4 @@ urlpatterns = [
     path("subjects/", include("anjian.registry.urls")),
     path("", include("anjian.web.urls")),
 ]
-
-if settings.DEBUG or settings.SERVE_MEDIA:
-    # The demo serves uploads itself; production puts them behind the web server (docs/deployment.md).
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# Uploaded photos are never served as plain files: hazards:photo checks the viewer's scope first.

@@ -12,10 +12,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from openpyxl import load_workbook
+from PIL import Image
 
 from anjian.api.models import ApiToken
 from anjian.hazards import services
@@ -47,6 +49,7 @@ ROUTES = {
     "hazards/export.xlsx": "list",
     "hazards/<int:pk>/": "hazard",
     "hazards/<int:pk>/transition/": "post-hazard",
+    "hazards/photos/<int:pk>/": "photo",
     "subjects/": "list",
     "subjects/new/": "list",
     "subjects/import/": "list",
@@ -101,8 +104,17 @@ def marked(world):
     """One hazard per subject, its title a marker; subject names are markers too."""
     hazards = {}
     for key, subject in world.subjects.items():
-        hazards[key] = services.report_hazard(world.users["city"], subject.pk, f"MARK-{key}-HAZARD")
+        hazards[key] = services.report_hazard(
+            world.users["city"], subject.pk, f"MARK-{key}-HAZARD", photos=[tiny_photo(f"{key}.png")]
+        )
+        hazards[key].photo = hazards[key].events.get().attachments.get()
     return hazards
+
+
+def tiny_photo(name):
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (255, 0, 0)).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
 def markers(keys, world, hazards):
@@ -143,7 +155,10 @@ def post_transition(client, url):
 
 
 def check_object_route(client, route, kind, persona, world, hazards):
-    objects = world.subjects if kind == "subject" else hazards
+    if kind == "photo":
+        objects = {key: hazard.photo for key, hazard in hazards.items()}
+    else:
+        objects = world.subjects if kind == "subject" else hazards
     problems = []
     for key in sorted(ALL - VISIBLE[persona]):
         url = fill(route, pk=objects[key].pk, hazard_id=objects[key].pk, subject_id=objects[key].pk)

@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -258,7 +259,7 @@ def _event(event):
             {
                 "id": a.id,
                 "name": a.original_name,
-                "url": a.file.url,
+                "url": reverse("hazards:photo", args=[a.id]),
                 "content_type": a.content_type,
                 "size": a.size,
             }

@@ -2,6 +2,7 @@
 lock the row, change it, and record the timeline event, all in one transaction."""
 
 import datetime
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -107,7 +108,9 @@ def report_hazard(
         supervising_unit=subject.supervising_unit,
     )
     hazard.copy_from_subject()
-    hazard.code = f"TMP-{timezone.now().timestamp()}-{actor.pk}"
+    # The code carries the id, which exists only after the insert: a unique placeholder until then
+    # (it must fit the column: PostgreSQL enforces max_length, SQLite does not).
+    hazard.code = f"TMP{uuid.uuid4().hex[:20]}"
     hazard.save()
     hazard.code = f"YH{timezone.localtime(hazard.found_at):%Y}{hazard.pk:07d}"
     hazard.save(update_fields=["code"])

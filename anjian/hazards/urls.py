@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/", views.hazard_detail, name="detail"),
     path("<int:pk>/transition/", views.hazard_transition, name="transition"),
     path("export.xlsx", views_excel.export_view, name="export"),
+    path("photos/<int:pk>/", views.hazard_photo, name="photo"),
 ]

@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from anjian.core.filtering import FilterError
+from anjian.core.models import Attachment
 from anjian.core.paging import DeferredJoinPaginator
 from anjian.core.scope import scope_for
 from anjian.org.models import Role, Sector
@@ -216,3 +217,17 @@ def _report(user, data):
         deadline=data["deadline"],
         photos=data["photos"],
     )
+
+
+@login_required
+@require_GET
+def hazard_photo(request, pk):
+    """A photo of a hazard's timeline, only for users who may see that hazard (404 otherwise)."""
+    visible = Hazard.objects.visible_to(request.user).values("pk")
+    photo = Attachment.objects.filter(pk=pk, hazardevent__hazard__in=visible).first()
+    if photo is None:
+        raise Http404(_("照片不存在或不在您的管辖范围内"))
+    response = FileResponse(photo.file.open("rb"), content_type=photo.content_type)
+    response["Content-Disposition"] = "inline"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -250,3 +250,16 @@ def test_open_and_any_supervision_filters(world):
     assert set(filter_hazards(visible, {"open": "1"}, user)) == {first, second}
     assert not filter_hazards(visible, {"open": "0"}, user).exists()
     assert list(filter_hazards(visible, {"supervision": "any"}, user)) == [second]
+
+
+def test_codes_fit_their_column_at_every_step(world):
+    """PostgreSQL enforces max_length where SQLite does not; the placeholder code once broke it."""
+    from anjian.core.models import AuditEntry
+
+    hazard = report(world)
+    limit = Hazard._meta.get_field("code").max_length
+    codes = [
+        e.after["code"] for e in AuditEntry.objects.filter(model="hazards.hazard", object_id=str(hazard.pk))
+    ]
+    assert codes and all(len(code) <= limit for code in codes)
+    assert hazard.code == f"YH{timezone.localtime(hazard.found_at):%Y}{hazard.pk:07d}"

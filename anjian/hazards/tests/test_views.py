@@ -90,7 +90,13 @@ def test_detail_shows_fields_timeline_and_actions(world, client_for):
     assert response.status_code == 200
     body = response.content.decode()
     assert hazard.code in body and "泽国精工机械有限公司" in body
-    assert HazardEvent.objects.get(hazard=hazard).attachments.get().file.url in body
+    stored = HazardEvent.objects.get(hazard=hazard).attachments.get()
+    assert reverse("hazards:photo", args=[stored.pk]) in body
+    assert stored.file.url not in body  # never the bare file: the photo view checks scope
+    served = client_for("town_a").get(reverse("hazards:photo", args=[stored.pk]))
+    assert served.status_code == 200 and served["Content-Type"] == stored.content_type
+    assert b"".join(served.streaming_content) == stored.file.open("rb").read()
+    assert client_for("town_b").get(reverse("hazards:photo", args=[stored.pk])).status_code == 404
     assert [a["action"].name for a in response.context["actions"]] == ["assign"]
     # The enterprise may not assign: no form for it.
     page = client_for("enterprise").get(reverse("hazards:detail", args=[hazard.pk]))
