@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from anjian.core.audit import record
+from anjian.demo.subjects import PLACE_SECTORS, SECTOR_KINDS  # what kind of subject each sector holds
 from anjian.hazards.models import Hazard, Level, Source, Status, SupervisionLevel, on_time_for
 from anjian.org.models import Person, Role, RoleAssignment, Territory, Unit
 from anjian.org.seed import build_organisation
@@ -88,16 +89,6 @@ SECTOR_WEIGHTS = {
 }
 HIGH_ACTIVITY_SECTORS = {"industry_trade", "hazardous_chemicals", "fire", "construction", "metallurgy"}
 
-SECTOR_KINDS = {
-    "special_equipment": Subject.Kind.EQUIPMENT,
-    "fishery": Subject.Kind.VESSEL,
-    "maritime": Subject.Kind.VESSEL,
-    "road_traffic": Subject.Kind.ROAD_SPOT,
-    "railway": Subject.Kind.ROAD_SPOT,
-    "gas": Subject.Kind.PIPELINE,
-    "construction": Subject.Kind.PROJECT,
-}
-PLACE_SECTORS = {"fire", "commerce", "tourism", "culture"}
 
 # Share of all hazards in each state: most are long closed; about a fifth are still open.
 STATUS_WEIGHTS = {

@@ -131,7 +131,9 @@ def raw_hazard_list(persona, status=LIST_STATUS, limit=PAGE_SIZE):
     )
     # The page's ids first, from an index alone, then their rows with the joins: SQLite would
     # otherwise join every matching hazard before sorting (the application pages the same way).
-    ids_sql = f"SELECT h.id FROM hazards_hazard h{where} ORDER BY h.found_at DESC, h.id DESC LIMIT {int(limit)}"
+    ids_sql = (
+        f"SELECT h.id FROM hazards_hazard h{where} ORDER BY h.found_at DESC, h.id DESC LIMIT {int(limit)}"
+    )
     # Sector names by a separate tiny query, as the application does: joining the sector table lets
     # SQLite's planner start from it and sort every matching hazard.
     with connection.cursor() as cursor:
