@@ -219,13 +219,15 @@ class App:
     def orm_list(self, persona):
         """The list's queries alone, as the views build them: scope, filters, count and one page.
         Set beside the API and page figures, it tells the database's share from the HTTP stack's."""
+        from anjian.core.paging import in_order, page_ids
         from anjian.hazards.filters import filter_hazards
         from anjian.hazards.models import Hazard
 
         user = persona.fresh_user()
         queryset = filter_hazards(Hazard.objects.visible_to(user), {"status": LIST_STATUS}, user)
-        page = queryset.select_related("subject__territory", "town", "sector")[:PAGE_SIZE]
-        return queryset.count(), list(page)
+        ids = page_ids(queryset, 0, PAGE_SIZE)
+        page = in_order(queryset.filter(pk__in=ids).select_related("subject__territory", "town"), ids)
+        return queryset.count(), page
 
     def api_list(self, persona):
         response = self.api_clients[persona.key].get(
