@@ -86,7 +86,7 @@ def test_export_bad_filter_answers_400_with_the_message(world):
 
 def test_export_over_the_cap_is_refused(world, monkeypatch):
     make_hazards(world)
-    monkeypatch.setattr(registry_excel, "MAX_EXPORT_ROWS", 2)
+    monkeypatch.setattr(registry_excel.exporting, "MAX_EXPORT_ROWS", 2)
     response = client_for(world, "city").get(EXPORT_URL)
     assert response.status_code == 400
     assert "要导出的记录有 3 条，超过单次导出上限 2 条" in response.content.decode()
