@@ -161,27 +161,10 @@ def logins():
                 "username": assignment.user.username,
                 "password": DEMO_PASSWORD,
                 "role": assignment.role,
-                "scope": describe_scope(assignment),
+                "scope": str(assignment.describe_scope()),
                 "name": person.name if person else "",
                 "unit": assignment.unit.name if assignment.unit else "",
             }
         )
     rows.sort(key=lambda row: USERNAMES.index(row["username"]) if row["username"] in by_name else 99)
     return rows
-
-
-def describe_scope(assignment):
-    """A short human description of what the assignment lets its holder see."""
-    if assignment.role == Role.CITY_OFFICE:
-        return "全市"
-    if assignment.role == Role.ENTERPRISE:
-        return assignment.subject.name if assignment.subject else "（未关联企业）"
-    parts = []
-    if assignment.territory:
-        parts.append(assignment.territory.name)
-    if assignment.role in (Role.SECTOR_OFFICE, Role.DEPARTMENT, Role.INSPECTOR):
-        sectors = list(assignment.sectors.all()) or (
-            list(assignment.unit.sectors.all()) if assignment.unit else []
-        )
-        parts.append(", ".join(s.name for s in sectors))
-    return " · ".join(p for p in parts if p) or "（无）"

@@ -184,3 +184,17 @@ class RoleAssignment(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()}"
+
+    def describe_scope(self):
+        """A short human description of what this assignment lets its holder see."""
+        if self.role == Role.CITY_OFFICE:
+            return _("全市")
+        if self.role == Role.ENTERPRISE:
+            return self.subject.name if self.subject else _("（未关联企业）")
+        parts = []
+        if self.territory:
+            parts.append(self.territory.name)
+        if self.role in (Role.SECTOR_OFFICE, Role.DEPARTMENT, Role.INSPECTOR):
+            sectors = list(self.sectors.all()) or (list(self.unit.sectors.all()) if self.unit else [])
+            parts.append(", ".join(s.name for s in sectors))
+        return " · ".join(str(p) for p in parts if p) or _("（无）")

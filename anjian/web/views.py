@@ -20,4 +20,10 @@ def dashboard(request):
         "by_status": figures["by_status"],
         "labels": {"open": _("未闭环"), "overdue": _("已逾期"), "count": _("隐患数")},
     }
-    return render(request, "web/dashboard.html", {"figures": figures, "charts": charts})
+    assignments = request.user.roles.select_related("territory", "unit", "subject").prefetch_related(
+        "sectors"
+    )
+    described = [str(a.describe_scope()) for a in assignments]
+    scope_text = "；".join(described) or (_("全市") if request.user.is_superuser else _("（无）"))
+    context = {"figures": figures, "charts": charts, "scope_text": scope_text}
+    return render(request, "web/dashboard.html", context)

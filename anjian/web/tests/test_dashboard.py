@@ -114,3 +114,11 @@ def test_a_handful_of_queries_whatever_the_number_of_hazards(world):
     with CaptureQueriesContext(connection) as second:
         dashboard_figures(user)
     assert len(first) == len(second) <= 5
+
+
+def test_dashboard_names_the_users_scope(world, client_for):
+    assert "范围：泽国镇" in client_for("town_a").get("/").content.decode()
+    assert "范围：泽国精工机械有限公司" in client_for("enterprise").get("/").content.decode()
+    assert "范围：全市" in client_for("city").get("/").content.decode()
+    dept = client_for("dept").get("/").content.decode()
+    assert "范围：" in dept and "危险化学品" in dept
