@@ -9,9 +9,11 @@ with AND, grants combine with OR. Every scoped model names the three columns the
 from dataclasses import dataclass
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 
 NOTHING = Q(pk__in=[])
+# Roles whose scope is a set of sectors (optionally within a territory); values of org.Role.
+SECTOR_ROLES = frozenset({"sector_office", "department", "inspector"})
 
 
 @dataclass(frozen=True)
@@ -80,26 +82,18 @@ def _grant_for(assignment):
         child_ids = Subject.objects.filter(parent_id=assignment.subject_id).values_list("id", flat=True)
         return Grant(subjects=(assignment.subject_id, *child_ids))
     paths = (assignment.territory.path,) if assignment.territory_id else None
-    sectors = tuple(s.code for s in assignment.sectors.all())
-    if (
-        not sectors
-        and assignment.unit_id
-        and assignment.role
-        in (
-            Role.SECTOR_OFFICE,
-            Role.DEPARTMENT,
-            Role.INSPECTOR,
-        )
-    ):
-        sectors = tuple(assignment.unit.sectors.values_list("code", flat=True))
     if assignment.role in (Role.TOWN, Role.GRID):
         # Territorial roles see everything in their territory, whatever the sector.
         return Grant(paths=paths) if paths else None
-    if assignment.role in (Role.SECTOR_OFFICE, Role.DEPARTMENT, Role.INSPECTOR):
-        if not sectors and paths is None:
-            return None  # a departmental role with no sector sees nothing, never everything
-        return Grant(paths=paths, sectors=sectors or None)
-    return None
+    if assignment.role not in SECTOR_ROLES:
+        return None
+    # The assignment's own sectors, else its unit's (both prefetched by scope_for).
+    sectors = tuple(s.code for s in assignment.sectors.all())
+    if not sectors and assignment.unit_id:
+        sectors = tuple(s.code for s in assignment.unit.sectors.all())
+    if not sectors and paths is None:
+        return None  # a departmental role with no sector sees nothing, never everything
+    return Grant(paths=paths, sectors=sectors or None)
 
 
 def scope_for(user):
@@ -114,8 +108,11 @@ def scope_for(user):
     elif user.is_superuser:
         scope = Scope(True, (), frozenset({Role.CITY_OFFICE}))
     else:
-        assignments = list(user.roles.select_related("territory", "unit").prefetch_related("sectors"))
+        assignments = list(user.roles.select_related("territory", "unit"))
         roles = frozenset(a.role for a in assignments)
+        if roles & SECTOR_ROLES:
+            # Only sector-bound roles read sectors: a town or grid user's scope costs one query.
+            prefetch_related_objects(assignments, "sectors", "unit__sectors")
         if Role.CITY_OFFICE in roles:
             scope = Scope(True, (), roles)
         else:
