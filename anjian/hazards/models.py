@@ -121,15 +121,16 @@ class Hazard(models.Model):
                 fields=["territory_path", "found_at"], name="hz_path_found", opclasses=[PATTERN, ""]
             ),
             # Covers a scoped, status-filtered page: ids sorted by found_at without touching the table.
+            # With the deadline included, the overdue filter and count are answered from the index.
             models.Index(
-                fields=["status", "territory_path", "sector", "found_at", "id"],
+                fields=["status", "territory_path", "sector", "found_at", "id", "deadline"],
                 name="hz_status_path",
-                opclasses=["", PATTERN, "", "", ""],
+                opclasses=["", PATTERN, "", "", "", ""],
             ),
             models.Index(
-                fields=["sector", "status", "territory_path"],
+                fields=["sector", "status", "deadline", "territory_path", "found_at"],
                 name="hz_sector_status",
-                opclasses=["", "", PATTERN],
+                opclasses=["", "", "", PATTERN, ""],
             ),
             models.Index(
                 fields=["town", "status", "territory_path"],
@@ -137,7 +138,7 @@ class Hazard(models.Model):
                 opclasses=["", "", PATTERN],
             ),
             models.Index(fields=["subject", "found_at"], name="hz_subject_found"),
-            models.Index(fields=["status", "deadline"], name="hz_status_deadline"),
+            models.Index(fields=["status", "deadline", "found_at", "id"], name="hz_status_deadline"),
             models.Index(fields=["status", "found_at", "id"], name="hz_status_found"),
             models.Index(fields=["found_at", "id"], name="hz_found_id"),
         ]
