@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "anjian.org",
     "anjian.registry",
     "anjian.hazards",
+    "anjian.checklists",
+    "anjian.inspections",
     "anjian.web",
     "anjian.api",
 ]

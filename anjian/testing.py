@@ -114,3 +114,32 @@ def build_world(villages=2, grids=1):
         ),
     }
     return world
+
+
+def make_checklist(code="test-generic", items=3, major_items=(2,), sector=None):
+    """A published checklist version with `items` items keyed T-1…T-n; the numbers in
+    `major_items` are major by rule. Returns the version."""
+    from django.utils import timezone
+
+    from anjian.checklists.models import Checklist, ChecklistItem, ChecklistVersion
+
+    checklist = Checklist.objects.create(
+        code=code,
+        name=f"测试检查表 {code}",
+        category=Checklist.Category.SECTOR if sector else Checklist.Category.GENERIC,
+        sector_id=sector,
+    )
+    version = ChecklistVersion.objects.create(
+        checklist=checklist, number=1, status=ChecklistVersion.Status.PUBLISHED, published_at=timezone.now()
+    )
+    for n in range(1, items + 1):
+        ChecklistItem.objects.create(
+            version=version,
+            key=f"T-{n}",
+            order=n,
+            section="安全管理",
+            text=f"检查条目{n}：安全生产责任制是否落实",
+            legal_basis="《中华人民共和国安全生产法》第四条",
+            major_by_rule=n in major_items,
+        )
+    return version

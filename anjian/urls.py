@@ -9,6 +9,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("hazards/", include("anjian.hazards.urls")),
     path("subjects/", include("anjian.registry.urls")),
+    path("checklists/", include("anjian.checklists.urls")),
+    path("inspections/", include("anjian.inspections.urls")),
+    path("public/", include("anjian.inspections.urls_public")),
     path("", include("anjian.web.urls")),
 ]
 # Uploaded photos are never served as plain files: hazards:photo checks the viewer's scope first.

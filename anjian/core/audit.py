@@ -30,10 +30,20 @@ AUDITED_MODELS = {
     "registry.subject",
     "hazards.hazard",
     "hazards.hazardevent",
+    "checklists.checklist",
+    "checklists.checklistversion",
+    "checklists.checklistitem",
+    "inspections.inspectionplan",
+    "inspections.avoidancerule",
+    "inspections.draw",
+    "inspections.inspection",
+    "inspections.itemresult",
     "core.attachment",
 }
 # Never copied into the log.
 REDACTED_FIELDS = {"password"}
+# Too large to copy on every save; the row keeps their hash (a draw's pool is fixed by pool_hash).
+HASHED_FIELDS = {"pool"}
 
 
 def snapshot(instance):
@@ -43,6 +53,9 @@ def snapshot(instance):
         data.update(model_to_dict(instance, fields=[f.name for f in instance._meta.many_to_many]))
     for name in REDACTED_FIELDS & data.keys():
         data[name] = "***"
+    for name in HASHED_FIELDS & data.keys():
+        canonical = json.dumps(data[name], sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
+        data[name] = "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
     # Files and many-to-many values become plain strings/ids for JSON.
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder, default=str))
 

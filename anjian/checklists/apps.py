@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ChecklistsConfig(AppConfig):
+    name = "anjian.checklists"
+    label = "checklists"
+    verbose_name = "检查表"

@@ -1,0 +1,28 @@
+"""Who may plan, draw and conduct inspections."""
+
+from anjian.core.scope import scope_for
+from anjian.org.models import Role
+
+PLANNERS = frozenset({Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.DEPARTMENT, Role.TOWN})
+INSPECTING_ROLES = frozenset(
+    {Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.DEPARTMENT, Role.TOWN, Role.GRID, Role.INSPECTOR}
+)
+CHECKLIST_EDITORS = frozenset({Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.DEPARTMENT})
+
+
+def can_plan(user):
+    return bool(scope_for(user).roles & PLANNERS)
+
+
+def can_edit_checklists(user):
+    return bool(scope_for(user).roles & CHECKLIST_EDITORS)
+
+
+def can_conduct(user, inspection):
+    """Whether `user` may fill in `inspection` (which the caller has already found visible)."""
+    roles = scope_for(user).roles
+    if inspection.is_self:
+        return Role.ENTERPRISE in roles
+    if inspection.inspectors.filter(pk=user.pk).exists():
+        return True
+    return bool(roles & INSPECTING_ROLES)
