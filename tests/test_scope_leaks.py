@@ -20,8 +20,12 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from anjian.api.models import ApiToken
+from anjian.core.uploads import save_images
 from anjian.hazards import services
 from anjian.hazards.models import Hazard
+from anjian.inspections.models import Draw, Inspection, InspectionPlan, ItemResult
+from anjian.org.models import Unit
+from anjian.testing import make_checklist
 
 # Which subjects each persona may see (anjian.testing). Markers of the others must never show.
 VISIBLE = {
@@ -108,7 +112,44 @@ def marked(world):
             world.users["city"], subject.pk, f"MARK-{key}-HAZARD", photos=[tiny_photo(f"{key}.png")]
         )
         hazards[key].photo = hazards[key].events.get().attachments.get()
+    version = make_checklist("leak-test")
+    for key, subject in world.subjects.items():
+        hazards[key].plan, hazards[key].inspection, hazards[key].draw = inspection_objects(
+            world, key, subject, version, hazards[key]
+        )
     return hazards
+
+
+def inspection_objects(world, key, subject, version, hazard):
+    """A plan (organised by the subject's town), a committed draw, and a finished inspection of the
+    subject with one failed item carrying a photo and the marker hazard — all named with markers."""
+    town = subject.town
+    plan = InspectionPlan.objects.create(
+        name=f"MARK-{key}-PLAN",
+        kind="thematic",
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + timedelta(days=30),
+        organiser=Unit.objects.get(name=town.name),
+        territory=town,
+        sector=subject.sector,
+        checklist_version=version,
+        target_mode="draw",
+    )
+    plan.target_subjects.set([subject])
+    draw = Draw.objects.create(
+        plan=plan, target_count=1, pool={"subjects": [[subject.pk, 1]]}, pool_hash="0" * 64, seed_hash="1" * 64
+    )
+    inspection = Inspection.objects.create(
+        plan=plan, subject=subject, checklist_version=version, status=Inspection.Status.DONE,
+        summary=f"MARK-{key}-INSPECTION", finished_at=timezone.now(),
+    )
+    inspection.inspectors.set([world.users["city"]])
+    result = ItemResult.objects.create(
+        inspection=inspection, item=version.items.first(), outcome="fail", note=f"MARK-{key}-NOTE", hazard=hazard
+    )
+    result.photos.set(save_images([tiny_photo(f"{key}-item.png")], world.users["city"]))
+    inspection.photo = result.photos.get()
+    return plan, inspection, draw
 
 
 def tiny_photo(name):
@@ -120,7 +161,9 @@ def tiny_photo(name):
 def markers(keys, world, hazards):
     found = set()
     for key in keys:
-        found |= {f"MARK-{key}-HAZARD", world.subjects[key].name, hazards[key].code}
+        hazard = hazards[key]
+        found |= {f"MARK-{key}-HAZARD", world.subjects[key].name, hazard.code}
+        found |= {f"MARK-{key}-PLAN", f"MARK-{key}-INSPECTION", f"MARK-{key}-NOTE", hazard.inspection.code}
     return found
 
 
@@ -154,22 +197,45 @@ def post_transition(client, url):
     return client.post(url, {"action": "assign", "comment": "x"})
 
 
+# Plans are seen by their organising units and by territory/sector grants, never by enterprises; a
+# grid user sees its subjects but not the town's plans.
+VISIBLE_PLANS = {**VISIBLE, "grid": set(), "enterprise": set()}
+
+# kind → (the object of a subject key, who sees it, whether the route is a POST)
+OBJECT_KINDS = {
+    "subject": (lambda world, h, key: world.subjects[key], VISIBLE, False),
+    "hazard": (lambda world, h, key: h[key], VISIBLE, False),
+    "post-hazard": (lambda world, h, key: h[key], VISIBLE, True),
+    "photo": (lambda world, h, key: h[key].photo, VISIBLE, False),
+    "inspection": (lambda world, h, key: h[key].inspection, VISIBLE, False),
+    "post-inspection": (lambda world, h, key: h[key].inspection, VISIBLE, True),
+    "inspection-photo": (lambda world, h, key: h[key].inspection.photo, VISIBLE, False),
+    "plan": (lambda world, h, key: h[key].plan, VISIBLE_PLANS, False),
+    "post-plan": (lambda world, h, key: h[key].plan, VISIBLE_PLANS, True),
+    "draw": (lambda world, h, key: h[key].draw, VISIBLE_PLANS, False),
+    "post-draw": (lambda world, h, key: h[key].draw, VISIBLE_PLANS, True),
+}
+
+
+def post_object(client, url, kind):
+    if kind == "post-hazard":
+        return post_transition(client, url)
+    return client.post(url, {})
+
+
 def check_object_route(client, route, kind, persona, world, hazards):
-    if kind == "photo":
-        objects = {key: hazard.photo for key, hazard in hazards.items()}
-    else:
-        objects = world.subjects if kind == "subject" else hazards
+    get_object, visible, is_post = OBJECT_KINDS[kind]
     problems = []
-    for key in sorted(ALL - VISIBLE[persona]):
-        url = fill(route, pk=objects[key].pk, hazard_id=objects[key].pk, subject_id=objects[key].pk)
-        response = post_transition(client, url) if kind == "post-hazard" else client.get(url)
+    for key in sorted(ALL - visible[persona]):
+        pk = get_object(world, hazards, key).pk
+        url = fill(route, pk=pk, hazard_id=pk, subject_id=pk)
+        response = post_object(client, url, kind) if is_post else client.get(url)
         if response.status_code != 404:
             problems.append(f"{persona} {url}: {response.status_code} for an out-of-scope {kind}")
-    if kind != "post-hazard":
-        url = fill(
-            route, pk=objects["ent_a"].pk, hazard_id=hazards["ent_a"].pk, subject_id=objects["ent_a"].pk
-        )
-        if "ent_a" in VISIBLE[persona] and client.get(url).status_code in (404, 500):
+    if not is_post and "ent_a" in visible[persona]:
+        pk = get_object(world, hazards, "ent_a").pk
+        url = fill(route, pk=pk, hazard_id=pk, subject_id=pk)
+        if client.get(url).status_code in (404, 500):
             problems.append(f"{persona} {url}: an in-scope object is not shown")
     return problems
 
