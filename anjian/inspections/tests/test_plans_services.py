@@ -151,7 +151,9 @@ def test_rule_pools_by_sector_territory_grade_and_months(world, version):
     village = world.town_a.children.first()
     red = make_subject("泽国红色化工", village, "hazardous_chemicals", n=11, risk_grade="red")
     blue = make_subject("泽国蓝色化工", village, "hazardous_chemicals", n=12, risk_grade="blue")
-    far = make_subject("大溪红色化工", world.town_b.children.first(), "hazardous_chemicals", n=13, risk_grade="red")
+    far = make_subject(
+        "大溪红色化工", world.town_b.children.first(), "hazardous_chemicals", n=13, risk_grade="red"
+    )
     base = fields(world, version, organiser=unit("市安委办"), target_territories=[])
 
     def pool(**rule):

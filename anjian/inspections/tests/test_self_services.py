@@ -93,7 +93,9 @@ def test_head_checks_scope_and_kinds(world, version):
     make_subject("泽国某广场", world.town_a.children.first(), "fire", kind=Subject.Kind.PLACE)
     rows = sp.head_checks(world.users["town_b"], "2025-03")
     assert [row.name for row in rows] == [world.subjects["ent_b"].name]
-    assert [row.name for row in sp.head_checks(world.users["enterprise"], "2025-03")] == ["泽国精工机械有限公司"]
+    assert [row.name for row in sp.head_checks(world.users["enterprise"], "2025-03")] == [
+        "泽国精工机械有限公司"
+    ]
     city = sp.head_checks(world.users["city"], "2025-03")
     assert len(city) == 3 and len(city.missed) == 3  # places are not enterprises
     with pytest.raises(InspectionError) as error:
