@@ -18,7 +18,7 @@ from anjian.checklists.models import ChecklistItem, ChecklistVersion
 from anjian.core.scope import scope_for
 from anjian.hazards.models import Hazard
 from anjian.org.models import Role
-from anjian.registry.models import Subject
+from anjian.registry.models import RiskGrade, Subject
 
 from . import services_plans as sp
 from .errors import InspectionError
@@ -242,6 +242,7 @@ def _detail_context(request, plan, draw_form=None):
         "plan": plan,
         "units": plan.units.order_by("kind", "name"),
         "focus_items": plan.focus_items.order_by("order", "id"),
+        "risk_grades": [RiskGrade(g).label for g in plan.target_risk_grades if g in RiskGrade.values],
         "pool_size": pool.count(),
         "preview": pool.filter(scope_for(user).q_for(Subject)).order_by("name", "id")[:PREVIEW],
         "inspections": inspections,
