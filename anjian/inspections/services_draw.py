@@ -95,11 +95,6 @@ def _by_prefix(rows):
     return found
 
 
-def _prefixes(path):
-    """'0001.0002.0003.' → '0001.', '0001.0002.', '0001.0002.0003.': every subtree a node lies in."""
-    return [path[: i + 1] for i, char in enumerate(path) if char == "."]
-
-
 def pool_conflicts(subjects, inspectors):
     """{subject id: {user ids}} of the inspectors who must not check each subject: an avoidance
     rule on the subject or on a territory above it, an enterprise account of the subject (or of its
@@ -121,10 +116,20 @@ def pool_conflicts(subjects, inspectors):
             role=Role.GRID, user_id__in=inspectors, territory__isnull=False
         ).values_list("territory__path", "user_id")
     )
+    for path, users in grid_paths.items():
+        by_path[path] |= users
+    # A subtree rule on path p matches a subject whose path starts with p: look up the subject's
+    # path cut at each length a rule path has (a handful), not every rule.
+    lengths = sorted({len(path) for path in by_path})
     for sid, path, parent_id in subjects:
-        found = by_subject.get(sid, set()) | by_subject.get(parent_id, set())
-        for prefix in _prefixes(path):
-            found |= by_path.get(prefix, set()) | grid_paths.get(prefix, set())
+        found = set()
+        for key in (sid, parent_id):
+            if key in by_subject:
+                found |= by_subject[key]
+        for length in lengths:
+            users = by_path.get(path[:length])
+            if users:
+                found |= users
         if found:
             conflicts[sid] = found
     return conflicts
@@ -259,12 +264,13 @@ def _create_inspections(actor, draw):
 
     plan = draw.plan
     subjects = Subject.objects.in_bulk([row["subject"] for row in draw.result])
+    codes = _unique_codes(len(draw.result))
     inspections = []
-    for row in draw.result:
+    for row, code in zip(draw.result, codes, strict=True):
         subject = subjects[row["subject"]]
         inspections.append(
             Inspection(
-                code=_next_code("JC"),
+                code=code,
                 plan=plan,
                 draw=draw,
                 subject=subject,
@@ -293,6 +299,23 @@ def _create_inspections(actor, draw):
         after={"draw": draw.pk, "inspections": [inspection.pk for inspection in inspections]},
         actor=actor,
     )
+
+
+def _unique_codes(count, chunk=500):
+    """`count` inspection codes as Inspection.save gives them, none taken. A code has six random
+    hex digits a day, so a thousand at once collide now and then (about 3 % of such draws): draw
+    again the ones already used in the batch or in the table."""
+    codes = set()
+    while len(codes) < count:
+        while len(codes) < count:
+            codes.add(_next_code("JC"))
+        listed = sorted(codes)
+        for start in range(0, len(listed), chunk):
+            taken = Inspection.objects.filter(code__in=listed[start : start + chunk]).values_list(
+                "code", flat=True
+            )
+            codes.difference_update(taken)
+    return sorted(codes)
 
 
 def verify_draw(draw):
