@@ -22,8 +22,10 @@
     }
   });
 
-  /* Notes: every keystroke goes to localStorage; a card that comes back from the server with a
-     different note (a reload, or the answer of an earlier save) gets the unsent text back and saves it. */
+  /* Notes: every keystroke goes to localStorage until the server has the same text. A card rendered
+     by the server (page load, or the answer of a save) whose saved note differs from the stored text
+     gets the unsent text back and sends it. The comparison is with the note as the server rendered it
+     (defaultValue), not with the box, which the user may already be typing into. */
   var restored = {};
 
   function restoreNote(card) {
@@ -32,12 +34,12 @@
     if (!key || !note) return;
     var stored = window.localStorage.getItem(key);
     if (stored === null) return;
-    if (stored === note.value || stored === "") {
+    if (stored === note.defaultValue) {
       window.localStorage.removeItem(key);
       return;
     }
-    note.value = stored;
-    // Saved once per page view: if the server refuses it, the text stays in the box, not in a loop.
+    if (note.value !== stored) note.value = stored;
+    // Sent once per page view: if the server refuses it, the text stays in the box, not in a loop.
     if (!restored[key]) {
       restored[key] = true;
       htmx.trigger(card, "change");
