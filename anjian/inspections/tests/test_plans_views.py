@@ -162,3 +162,13 @@ def test_draw_plan_page_shows_the_draw_box_and_reports_errors(world, version, cl
     assert Draw.objects.count() == 0
     missing = client.post(reverse("inspections:plan_draw_perform", args=[plan.pk]), {"draw": "999"})
     assert missing.status_code == 404
+
+
+def test_committed_draw_shows_its_hash_and_the_draw_button(world, version, client_for):
+    plan = make_plan(world, version, target_mode="draw")
+    Draw.objects.create(plan=plan, target_count=1, pool={}, pool_hash="a" * 64, seed_hash="b" * 64)
+    page = client_for("town_a").get(reverse("inspections:plan_detail", args=[plan.pk])).content.decode()
+    assert "b" * 64 in page and "进行抽取" in page
+    assert 'id="draw-form"' not in page  # one draw per plan
+    other = client_for("town_b").post(reverse("inspections:plan_draw_perform", args=[plan.pk]), {"draw": "1"})
+    assert other.status_code == 404
