@@ -20,6 +20,7 @@ from anjian.registry.models import Subject
 from . import hazards as hazard_gen
 from . import subjects as subject_gen
 from .accounts import ensure_accounts
+from .inspections import build_inspections
 
 DEFAULT_SUBJECTS = 2_000
 DEFAULT_HAZARDS = 10_000
@@ -39,6 +40,7 @@ def build_demo(subjects=DEFAULT_SUBJECTS, hazards=DEFAULT_HAZARDS, progress=prin
         progress(f"合成监管对象：新增 {added_subjects}，共 {subject_gen.demo_subjects().count()}")
         added_hazards, added_events = _top_up_hazards(hazards, users)
         progress(f"合成隐患：新增 {added_hazards}（事件 {added_events}），共 {demo_hazards().count()}")
+        added_inspections = build_inspections(users, progress=progress)
         if added_subjects or added_hazards:
             # One change-log entry for the bulk rows, in the same transaction, so the chain tells
             # what was loaded behind the signals' back.
@@ -59,7 +61,12 @@ def build_demo(subjects=DEFAULT_SUBJECTS, hazards=DEFAULT_HAZARDS, progress=prin
                 )
             finally:
                 reset(token)
-    return {"subjects": added_subjects, "hazards": added_hazards, "events": added_events}
+    return {
+        "subjects": added_subjects,
+        "hazards": added_hazards,
+        "events": added_events,
+        "inspections": added_inspections,
+    }
 
 
 def demo_hazards():

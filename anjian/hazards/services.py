@@ -76,10 +76,13 @@ def report_hazard(
     deadline=None,
     photos=(),
     found_at=None,
+    inspection=None,
 ):
-    """Record a newly found hazard against a subject the actor can see."""
+    """Record a newly found hazard against a subject the actor can see — or, from an `inspection`
+    the actor is named on, against that inspection's subject (a joint inspection takes inspectors
+    outside their own sectors)."""
     scope = scope_for(actor)
-    subject = Subject.objects.visible_to(actor).filter(pk=subject_id).first()
+    subject = _reportable_subject(actor, subject_id, inspection)
     if subject is None:
         raise Http404(_("监管对象不存在或不在您的管辖范围内"))
     if not scope.roles:
@@ -116,6 +119,14 @@ def report_hazard(
     hazard.save(update_fields=["code"])
     _event(hazard, "report", "", actor, description, attachments)
     return hazard
+
+
+def _reportable_subject(actor, subject_id, inspection):
+    subject = Subject.objects.visible_to(actor).filter(pk=subject_id).first()
+    if subject is None and inspection is not None and inspection.subject_id == subject_id:
+        if inspection.inspectors.filter(pk=actor.pk).exists():
+            subject = inspection.subject
+    return subject
 
 
 def _check_assignment(hazard, deadline, responsible_person, plan):

@@ -13,8 +13,13 @@ class InspectionPlanAdmin(admin.ModelAdmin):
 @admin.register(Draw)
 class DrawAdmin(admin.ModelAdmin):
     list_display = ["plan", "status", "target_count", "committed_at", "drawn_at"]
-    exclude = ["pool"]
-    readonly_fields = ["seed_hash", "pool_hash", "seed", "result"]
+    # The seed waits in its row until the draw; an administrator must not read it before then.
+    exclude = ["pool", "seed"]
+    readonly_fields = ["seed_hash", "pool_hash", "revealed_seed", "result"]
+
+    @admin.display(description="随机种子")
+    def revealed_seed(self, draw):
+        return draw.seed if draw.status == Draw.Status.DRAWN else "（抽取后公开）"
 
 
 @admin.register(Inspection)

@@ -16,7 +16,7 @@ from anjian.checklists.models import ChecklistItem, ChecklistVersion
 from anjian.core.models import Attachment
 from anjian.core.scope import NOTHING, ScopedQuerySet, scope_for
 from anjian.hazards.models import Hazard
-from anjian.org.models import Role, Sector, Territory, Unit
+from anjian.org.models import Sector, Territory, Unit
 from anjian.registry.models import RiskGrade, Subject
 
 PATTERN = "varchar_pattern_ops"
@@ -47,7 +47,9 @@ class PlanQuerySet(models.QuerySet):
                 continue  # enterprises never see plans: a plan may be unannounced
             q |= grant.q("territory_path", "sector_id", "id")
         units = user.roles.exclude(unit=None).values("unit_id")
-        q |= Q(organiser_id__in=units) | Q(pk__in=PlanUnit.objects.filter(unit_id__in=units).values("plan_id"))
+        q |= Q(organiser_id__in=units) | Q(
+            pk__in=PlanUnit.objects.filter(unit_id__in=units).values("plan_id")
+        )
         return self.filter(q)
 
 
@@ -62,12 +64,16 @@ class InspectionPlan(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"))
-    organiser = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("组织单位"))
+    organiser = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("组织单位")
+    )
     units = models.ManyToManyField(
         Unit, through="PlanUnit", related_name="inspection_plans", verbose_name=_("参加单位")
     )
     # Where the organiser sits (its town, else the city) and its main sector: what scope reads.
-    territory = models.ForeignKey(Territory, on_delete=models.PROTECT, related_name="+", verbose_name=_("组织层级"))
+    territory = models.ForeignKey(
+        Territory, on_delete=models.PROTECT, related_name="+", verbose_name=_("组织层级")
+    )
     territory_path = models.CharField(max_length=100, editable=False)
     sector = models.ForeignKey(
         Sector, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("主管领域")
@@ -76,20 +82,35 @@ class InspectionPlan(models.Model):
         ChecklistVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("检查表")
     )
     # 举一反三: a thematic plan may check only some items of the checklist.
-    focus_items = models.ManyToManyField(ChecklistItem, blank=True, related_name="+", verbose_name=_("重点条目"))
-    target_mode = models.CharField(_("检查对象"), max_length=10, choices=TargetMode.choices, default=TargetMode.RULE)
+    focus_items = models.ManyToManyField(
+        ChecklistItem, blank=True, related_name="+", verbose_name=_("重点条目")
+    )
+    target_mode = models.CharField(
+        _("检查对象"), max_length=10, choices=TargetMode.choices, default=TargetMode.RULE
+    )
     # The pool rule (also the draw's pool): subjects in these sectors and territories, of these risk
     # grades, not inspected for N months. Empty means no limit on that field.
     target_sectors = models.ManyToManyField(Sector, blank=True, related_name="+", verbose_name=_("行业领域"))
-    target_territories = models.ManyToManyField(Territory, blank=True, related_name="+", verbose_name=_("辖区"))
+    target_territories = models.ManyToManyField(
+        Territory, blank=True, related_name="+", verbose_name=_("辖区")
+    )
     target_risk_grades = models.JSONField(_("风险等级"), default=list, blank=True)
     not_inspected_months = models.PositiveSmallIntegerField(_("超过N个月未检查"), null=True, blank=True)
-    target_subjects = models.ManyToManyField(Subject, blank=True, related_name="+", verbose_name=_("指定对象"))
+    target_subjects = models.ManyToManyField(
+        Subject, blank=True, related_name="+", verbose_name=_("指定对象")
+    )
     source_hazard = models.ForeignKey(
-        Hazard, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("举一反三来源")
+        Hazard,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("举一反三来源"),
     )
     note = models.TextField(_("说明"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     issued_at = models.DateTimeField(_("下达时间"), null=True, blank=True)
     is_synthetic = models.BooleanField(default=False)
@@ -122,11 +143,21 @@ class AvoidanceRule(models.Model):
     employer, a stake. The draw never assigns such a pair."""
 
     inspector = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="avoidances", verbose_name=_("检查人员")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="avoidances",
+        verbose_name=_("检查人员"),
     )
-    subject = models.ForeignKey(Subject, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("回避对象"))
+    subject = models.ForeignKey(
+        Subject, null=True, blank=True, on_delete=models.CASCADE, verbose_name=_("回避对象")
+    )
     territory = models.ForeignKey(
-        Territory, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("回避辖区")
+        Territory,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("回避辖区"),
     )
     reason = models.CharField(_("回避理由"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -170,7 +201,9 @@ class Draw(models.Model):
     result = models.JSONField(default=list, blank=True)
     committed_at = models.DateTimeField(_("公示时间"), default=timezone.now)
     drawn_at = models.DateTimeField(_("抽取时间"), null=True, blank=True)
-    committed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     is_synthetic = models.BooleanField(default=False)
 
     class Meta:
@@ -195,7 +228,9 @@ class InspectionQuerySet(ScopedQuerySet):
                 grant_q &= Q(status=Inspection.Status.DONE) | Q(is_self=True)
             q |= grant_q
         if getattr(user, "is_authenticated", False):
-            q |= Q(pk__in=Inspection.inspectors.through.objects.filter(user_id=user.pk).values("inspection_id"))
+            q |= Q(
+                pk__in=Inspection.inspectors.through.objects.filter(user_id=user.pk).values("inspection_id")
+            )
         return self.filter(q)
 
 
@@ -214,15 +249,23 @@ class Inspection(models.Model):
     plan = models.ForeignKey(
         InspectionPlan, null=True, blank=True, on_delete=models.PROTECT, related_name="inspections"
     )
-    draw = models.ForeignKey(Draw, null=True, blank=True, on_delete=models.PROTECT, related_name="inspections")
-    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("检查对象"))
+    draw = models.ForeignKey(
+        Draw, null=True, blank=True, on_delete=models.PROTECT, related_name="inspections"
+    )
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("检查对象")
+    )
     kind = models.CharField(_("检查类型"), max_length=20, choices=Kind.choices, default=Kind.COMPREHENSIVE)
     is_self = models.BooleanField(_("企业自查"), default=False)
     led_by_head = models.BooleanField(_("主要负责人带队"), default=False)
     head_name = models.CharField(_("带队负责人"), max_length=50, blank=True)
-    checklist_version = models.ForeignKey(ChecklistVersion, on_delete=models.PROTECT, related_name="inspections")
+    checklist_version = models.ForeignKey(
+        ChecklistVersion, on_delete=models.PROTECT, related_name="inspections"
+    )
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PLANNED)
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("检查单位"))
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("检查单位")
+    )
     inspectors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="inspections", verbose_name=_("检查人员")
     )
@@ -234,13 +277,25 @@ class Inspection(models.Model):
     location_accuracy = models.FloatField(_("定位精度（米）"), null=True, blank=True)
     contact_name = models.CharField(_("企业陪同人员"), max_length=50, blank=True)
     inspector_signature = models.ForeignKey(
-        Attachment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("检查人员签名")
+        Attachment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("检查人员签名"),
     )
     contact_signature = models.ForeignKey(
-        Attachment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("企业人员签名")
+        Attachment,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("企业人员签名"),
     )
     summary = models.TextField(_("检查情况"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     # Copied from the subject on save, as on Hazard.
     territory_path = models.CharField(max_length=100, editable=False)
@@ -255,7 +310,9 @@ class Inspection(models.Model):
         verbose_name = _("检查")
         verbose_name_plural = _("检查")
         indexes = [
-            models.Index(fields=["territory_path", "created_at"], name="insp_path_created", opclasses=[PATTERN, ""]),
+            models.Index(
+                fields=["territory_path", "created_at"], name="insp_path_created", opclasses=[PATTERN, ""]
+            ),
             models.Index(fields=["subject", "status", "finished_at"], name="insp_subject_status"),
             models.Index(fields=["is_self", "led_by_head", "finished_at"], name="insp_self_head"),
         ]
@@ -281,7 +338,8 @@ class Inspection(models.Model):
 def _next_code(prefix):
     import uuid
 
-    return f"{prefix}{timezone.localdate():%Y%m%d}{uuid.uuid4().hex[:6].upper()}"
+    # 32 random bits a day: a collision needs ~65,000 codes in one day for even odds of one.
+    return f"{prefix}{timezone.localdate():%Y%m%d}{uuid.uuid4().hex[:8].upper()}"
 
 
 class ItemResult(models.Model):

@@ -231,6 +231,7 @@ def _hazard_for(actor, inspection, result):
             level=Level.MAJOR if item.major_by_rule else Level.GENERAL,
             source=Source.SELF_CHECK if inspection.is_self else Source.INSPECTION,
             description=hazard_description(result),
+            inspection=inspection,
         )
     except hazard_services.TransitionError as error:
         raise InspectionError(error.message, error.status) from None

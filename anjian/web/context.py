@@ -21,9 +21,36 @@ def _items(user):
         ("hazards:list", "hazards", pgettext_lazy("nav", "隐患"), "exclamation-triangle"),
         ("registry:list", "registry", pgettext_lazy("nav", "监管对象"), "building"),
     ]
+    from anjian.inspections.permissions import can_plan
+
+    roles = scope_for(user).roles
+    if Role.ENTERPRISE in roles:
+        items.append(
+            (
+                "inspections:self_log",
+                "inspections:self_log",
+                pgettext_lazy("nav", "自查日志"),
+                "journal-check",
+            )
+        )
+    items.append(("inspections:list", "inspections", pgettext_lazy("nav", "检查"), "clipboard-check"))
+    if can_plan(user):
+        items.append(
+            (
+                "inspections:plan_list",
+                "inspections:plan_list",
+                pgettext_lazy("nav", "检查计划"),
+                "calendar-check",
+            )
+        )
+    items.append(("checklists:list", "checklists", pgettext_lazy("nav", "检查表"), "list-check"))
     if can_report(user):
         items.append(("hazards:new", "hazards:new", pgettext_lazy("nav", "上报隐患"), "plus-circle"))
     return items
+
+
+# Pages with their own entry (by view-name prefix); their section's entry is not lit on them.
+OWN_ENTRIES = ("hazards:new", "inspections:plan", "inspections:self")
 
 
 def _is_active(match, key):
@@ -32,9 +59,9 @@ def _is_active(match, key):
     if key == "":
         return match.view_name == "dashboard"
     if ":" in key:
-        return match.view_name == key
-    # A section is active on its pages, except on a page that has its own entry (上报隐患).
-    return match.namespace == key and match.view_name != "hazards:new"
+        return match.view_name.startswith(key)
+    # A section is active on its pages, except on a page that has its own entry (上报隐患, 检查计划).
+    return match.namespace == key and not match.view_name.startswith(OWN_ENTRIES)
 
 
 def navigation(request):

@@ -188,17 +188,31 @@ def test_unannounced_check_needs_no_contact_signature(world, version):
     assert inspection.status == Inspection.Status.DONE
 
 
-def test_finish_is_all_or_nothing(world, version):
-    # town_b is named on the inspection but ent_a lies outside its hazard scope: report_hazard refuses.
+def test_finish_is_all_or_nothing(world, version, django_user_model):
+    # Named on the inspection but holding no role any more: report_hazard refuses the first hazard,
+    # and the results, the status and any hazard made before stay as they were.
     inspection = make_inspection(world, version, inspectors=("town_b",))
     actor = world.users["town_b"]
     answer_all(services, actor, inspection, fail=("T-1", "T-2"))
     sign_all(services, actor, inspection)
-    assert "范围" in refused(403, services.finish, actor, inspection, contact_name="赵敏")
+    actor.roles.all().delete()
+    actor = django_user_model.objects.get(pk=actor.pk)  # a fresh request: scope read again
+    assert "角色" in refused(403, services.finish, actor, inspection, contact_name="赵敏")
     inspection.refresh_from_db()
     assert inspection.status == Inspection.Status.IN_PROGRESS
     assert not Hazard.objects.exists()
-    assert not ItemResult.objects.exclude(hazard=None).exists()
+
+
+def test_a_named_inspector_outside_their_sectors_reports_the_hazards(world, version):
+    # A joint inspection: 大溪镇's official is named on an inspection of a 泽国镇 enterprise.
+    inspection = make_inspection(world, version, inspectors=("town_b",))
+    actor = world.users["town_b"]
+    answer_all(services, actor, inspection, fail=("T-1",))
+    sign_all(services, actor, inspection)
+    (hazard,) = services.finish(actor, inspection, contact_name="赵敏")
+    assert hazard.subject == world.subjects["ent_a"] and hazard.found_by == actor
+    # The hazard belongs to 泽国镇's loop, not to the visiting official's.
+    assert hazard in Hazard.objects.visible_to(world.users["town_a"])
 
 
 def test_enterprise_cannot_conduct_someone_elses_inspection(world, inspection):

@@ -59,7 +59,17 @@ def nav_links(response):
 
 def test_navigation_differs_by_role(world, client_for, django_user_model):
     city = client_for("city").get(reverse("dashboard"))
-    assert nav_links(city) == {"dashboard", "hazards:list", "registry:list", "hazards:new"}
+    assert nav_links(city) == {
+        "dashboard",
+        "hazards:list",
+        "registry:list",
+        "inspections:list",
+        "inspections:plan_list",
+        "checklists:list",
+        "hazards:new",
+    }
+    enterprise = nav_links(client_for("enterprise").get(reverse("dashboard")))
+    assert "inspections:self_log" in enterprise and "inspections:plan_list" not in enterprise
     assert "市安委办" in city.content.decode()
     # A user without any role may look but not report: no 上报隐患 entry, and the form is refused.
     bare = django_user_model.objects.create_user("bare", password=PASSWORD)
