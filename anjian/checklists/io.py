@@ -41,11 +41,14 @@ INFO_LABELS = {
 }
 MAX_ITEMS = 2000
 MAX_ERRORS = 30
+CHINESE_DIGITS = "零一二三四五六七八九"
 YES = {"是", "yes", "y", "true", "1", "√", "✓", "重大"}
 NO = {"", "否", "no", "n", "false", "0", "一般"}
-# 《工贸企业重大事故隐患判定标准》第3条第（2）项 (as Criterion.citation writes it), or code:3:2.
+# 《工贸企业重大事故隐患判定标准》第三条第（二）项 (as Criterion.citation writes it; Arabic numerals
+# accepted too), or code:3:2.
+NUMBER = r"\d+|[一二三四五六七八九十]+"
 CITATION = re.compile(
-    r"^《(?P<standard>[^》]+)》\s*第\s*(?P<article>\d+)\s*条\s*第?\s*[（(]?\s*(?P<number>\d+)\s*[）)]?\s*项$"
+    rf"^《(?P<standard>[^》]+)》\s*第\s*(?P<article>{NUMBER})\s*条\s*第?\s*[（(]?\s*(?P<number>{NUMBER})\s*[）)]?\s*项$"
 )
 SHORT = re.compile(r"^(?P<standard>[\w-]+)\s*[:：/]\s*(?P<article>\d+)\s*[:：/]\s*(?P<number>\d+)$")
 
@@ -60,6 +63,16 @@ class ChecklistIOError(services.ChecklistError):
 
 # ---------------------------------------------------------------------------------------------
 # Export
+
+
+def parse_number(text):
+    """An article or item number written in Arabic or Chinese numerals (三, 十三, 二十一)."""
+    if text.isdigit():
+        return int(text)
+    tens, _, ones = text.rpartition("十")
+    if "十" not in text:
+        return CHINESE_DIGITS.index(text)
+    return (CHINESE_DIGITS.index(tens) if tens else 1) * 10 + (CHINESE_DIGITS.index(ones) if ones else 0)
 
 
 def _criterion_cell(item):
@@ -290,7 +303,7 @@ def _criterion(value, index, by_title):
     if not match:
         return None, False
     standard = by_title.get(match["standard"], match["standard"])
-    found = index.get((standard, int(match["article"]), int(match["number"])))
+    found = index.get((standard, parse_number(match["article"]), parse_number(match["number"])))
     return found, found is not None
 
 

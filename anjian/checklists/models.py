@@ -48,7 +48,21 @@ class Criterion(models.Model):
 
     @property
     def citation(self):
-        return f"《{self.standard.title}》第{self.article}条第（{self.number}）项"
+        """The way a Chinese legal text cites an item: 《…》第三条第（一）项."""
+        return f"《{self.standard.title}》第{chinese_number(self.article)}条第（{chinese_number(self.number)}）项"
+
+
+DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n):
+    """1–99 in Chinese numerals as legal texts write article numbers (十, 十三, 二十, 二十一)."""
+    tens, ones = divmod(n, 10)
+    if not 0 < n < 100:
+        return str(n)
+    if tens == 0:
+        return DIGITS[ones]
+    return (DIGITS[tens] if tens > 1 else "") + "十" + (DIGITS[ones] if ones else "")
 
 
 class Checklist(models.Model):

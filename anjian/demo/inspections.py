@@ -191,7 +191,7 @@ def _conduct(inspection, inspector, rng, fail_rate=0.08):
     for item in inspection.items():
         failed = rng.random() < (fail_rate / 3 if item.major_by_rule else fail_rate)
         outcome = "fail" if failed else ("na" if rng.random() < 0.05 else "pass")
-        note = f"现场发现：{item.text[:30]}不符合要求" if failed else ""
+        note = f"不符合：{item.text[:40]}" if failed else ""
         services_conduct.record_result(inspector, inspection, item.pk, outcome, note)
     services_conduct.sign(inspector, inspection, "inspector", signature_png(inspector.person.name))
     if not inspection.is_self and inspection.kind != Kind.UNANNOUNCED:

@@ -35,7 +35,7 @@ def test_xlsx_round_trip_as_new_checklist(world, chemicals):
     data = checklist_io.export_xlsx(chemicals)
     sheet = load_workbook(io.BytesIO(data))[checklist_io.ITEMS_SHEET]
     assert [c.value for c in sheet[1]] == list(checklist_io.COLUMNS)
-    assert sheet["F2"].value == "是" and "第1条第（1）项" in sheet["G2"].value
+    assert sheet["F2"].value == "是" and "第一条第（一）项" in sheet["G2"].value
     version = checklist_io.import_checklist(
         world.users["city"], upload("hc.xlsx", data), code="hc-copy", name="危化品复制"
     )
@@ -173,3 +173,14 @@ def test_import_refused_while_a_draft_exists_and_for_enterprises(world, chemical
         checklist_io.import_checklist(world.users["enterprise"], upload("a.yaml", data), code="e", name="e")
     assert error.value.status == 403
     assert snapshot() == before
+
+
+def test_citations_are_read_in_chinese_and_arabic_numerals():
+    from anjian.checklists.io import CITATION, parse_number
+    from anjian.checklists.models import chinese_number
+
+    assert [chinese_number(n) for n in (1, 10, 13, 20, 21)] == ["一", "十", "十三", "二十", "二十一"]
+    assert all(parse_number(chinese_number(n)) == n for n in range(1, 100))
+    for text in ("《某标准》第十三条第（二）项", "《某标准》第13条第(2)项"):
+        match = CITATION.match(text)
+        assert (parse_number(match["article"]), parse_number(match["number"])) == (13, 2)

@@ -29,7 +29,7 @@ def test_reading_pages_render_for_every_user(world, library, persona):
     assert "危险化学品生产经营单位安全检查表" in page and "行业领域" in page
     assert "23 个条目，其中重大隐患条目 20 个" in page
     detail = client.get(reverse("checklists:detail", args=[library.pk])).content.decode()
-    assert "HC-20" in detail and "第1条第（20）项" in detail and "版本记录" in detail
+    assert "HC-20" in detail and "第一条第（二十）项" in detail and "版本记录" in detail
     assert (client.get(reverse("checklists:version", args=[library.pk, 1])).status_code) == 200
     assert client.get(reverse("checklists:version", args=[library.pk, 9])).status_code == 404
     standards = client.get(reverse("checklists:standards")).content.decode()

@@ -75,7 +75,9 @@
         });
       },
       function (error) {
-        message.textContent = box.dataset.msgFailed + error.message;
+        // The browser's own message is in its language; say it in the page's (codes per the W3C API).
+        var reasons = { 1: box.dataset.msgDenied, 2: box.dataset.msgUnavailable, 3: box.dataset.msgTimeout };
+        message.textContent = box.dataset.msgFailed + (reasons[error.code] || error.message);
       },
       { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 }
     );
