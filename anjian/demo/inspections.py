@@ -13,7 +13,7 @@ import io
 import random
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
@@ -248,7 +248,11 @@ def _bulk_history(own, rng, months=6):
             day = first + datetime.timedelta(days=rng.randint(2, 25))
             at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
             rows.append(_history_row(subject, versions[subject.sector_id], at, len(rows)))
-    Inspection.objects.bulk_create(rows, batch_size=2000)
+    created = Inspection.objects.bulk_create(rows, batch_size=2000)
+    # created_at is stamped "now" on insert; the history rows were created when they happened.
+    ids = [row.pk for row in created]
+    for start in range(0, len(ids), 2000):
+        Inspection.objects.filter(pk__in=ids[start : start + 2000]).update(created_at=F("started_at"))
     return len(rows)
 
 
