@@ -1,9 +1,12 @@
 """Enterprise self-inspection pages: the hazard log (隐患排查日志), starting a self-inspection, and
 the head-led monthly check (主要负责人每月至少带队检查1次). Changes go through services_plans."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -129,6 +132,9 @@ def self_new(request):
     return render(request, "inspections/self/new.html", {"form": form, "subject": subject}, status=status)
 
 
+HEAD_CHECK_PAGE = 100
+
+
 @login_required
 @require_GET
 def head_checks_view(request):
@@ -136,7 +142,9 @@ def head_checks_view(request):
     if not scope_for(user).roles:
         raise PermissionDenied(_("您没有查看的角色"))
     this_month = timezone.localdate().replace(day=1)
-    value = request.GET.get("month") or f"{this_month:%Y-%m}"
+    # By default the last whole month: in the current one, every enterprise still has time.
+    last_month = (this_month - datetime.timedelta(days=1)).replace(day=1)
+    value = request.GET.get("month") or f"{last_month:%Y-%m}"
     error, status, report = None, 200, None
     try:
         month = sp.parse_month(value)
@@ -147,9 +155,12 @@ def head_checks_view(request):
         error, status, month = exc.message, 400, this_month
     missed_only = request.GET.get("missed") == "1"
     rows = (report.missed if missed_only else list(report)) if report is not None else []
+    page = Paginator(rows, HEAD_CHECK_PAGE).get_page(request.GET.get("page"))
     context = {
         "report": report,
-        "rows": rows,
+        "rows": page.object_list,
+        "page_obj": page,
+        "this_month": month == this_month,
         "month": month,
         "month_value": value if error else f"{month:%Y-%m}",
         "missed_only": missed_only,

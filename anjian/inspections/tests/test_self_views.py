@@ -109,3 +109,12 @@ def test_head_checks_page(world, version, client_for):
     bad = client.get(url, {"month": "abc"})
     assert bad.status_code == 400 and "月份“abc”无效" in bad.content.decode()
     assert client_for("enterprise").get(url).status_code == 200
+
+
+def test_head_checks_default_to_the_last_whole_month(world, version, client_for):
+    page = client_for("town_a").get(reverse("inspections:head_checks"))
+    last_month = (timezone.localdate().replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    assert page.context["month"] == last_month and not page.context["this_month"]
+    this_month = f"{timezone.localdate():%Y-%m}"
+    current = client_for("town_a").get(reverse("inspections:head_checks"), {"month": this_month})
+    assert "本月尚未结束" in current.content.decode()
