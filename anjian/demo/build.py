@@ -70,7 +70,8 @@ def build_demo(subjects=DEFAULT_SUBJECTS, hazards=DEFAULT_HAZARDS, progress=prin
 
 
 def demo_hazards():
-    return Hazard.objects.filter(is_synthetic=True)
+    """The bulk-generated hazards (those found by the demo inspections came through the services)."""
+    return Hazard.objects.filter(is_synthetic=True, inspection_result__isnull=True)
 
 
 def _top_up_hazards(total, users):

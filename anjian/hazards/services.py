@@ -30,9 +30,10 @@ class TransitionError(Exception):
         self.status = status
 
 
-def _event(hazard, action, from_status, actor, comment="", attachments=()):
+def _event(hazard, action, from_status, actor, comment="", attachments=(), at=None):
     event = HazardEvent.objects.create(
         hazard=hazard,
+        at=at or timezone.now(),
         action=action,
         from_status=from_status,
         to_status=hazard.status,
@@ -98,6 +99,7 @@ def report_hazard(
         raise TransitionError(_("隐患来源“%(v)s”无效") % {"v": source})
     _require_date_not_past(deadline, _("整改期限"))
     attachments = _photos(photos, actor)
+    now = timezone.now()  # found "now" means found when reported: one instant for both
     hazard = Hazard(
         subject=subject,
         title=title[:200],
@@ -107,7 +109,7 @@ def report_hazard(
         source=source,
         deadline=deadline,
         found_by=actor,
-        found_at=found_at or timezone.now(),
+        found_at=found_at or now,
         supervising_unit=subject.supervising_unit,
     )
     hazard.copy_from_subject()
@@ -117,7 +119,7 @@ def report_hazard(
     hazard.save()
     hazard.code = f"YH{timezone.localtime(hazard.found_at):%Y}{hazard.pk:07d}"
     hazard.save(update_fields=["code"])
-    _event(hazard, "report", "", actor, description, attachments)
+    _event(hazard, "report", "", actor, description, attachments, at=now)
     return hazard
 
 
