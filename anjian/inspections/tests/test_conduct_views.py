@@ -106,6 +106,9 @@ def test_finish_through_the_form(client, world, inspection):
     hazard = Hazard.objects.get()
     detail = client.get(response.url).content.decode()
     assert reverse("hazards:detail", args=[hazard.pk]) in detail and hazard.code in detail
+    # …and the hazard's page points back at the inspection and the item that failed.
+    origin = client.get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
+    assert reverse("inspections:detail", args=[inspection.pk]) in origin and "T-2" in origin
     # Done: the conduct page only shows the result, and nothing more can be changed.
     assert client.get(reverse("inspections:conduct", args=[inspection.pk])).status_code == 302
     assert client.post(item_url(inspection, "T-1"), {"outcome": "fail"}).status_code == 409
