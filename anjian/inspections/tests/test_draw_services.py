@@ -4,6 +4,7 @@ behind, the inspections a draw creates, and `anjian draw verify`."""
 import json
 
 import pytest
+from django.db import connections
 
 from anjian import cli
 from anjian.core.audit import verify_chain
@@ -144,11 +145,17 @@ def test_only_planners_who_see_a_draw_plan_may_commit_once(world, plan):
 
 
 def run_cli(*args):
-    """`anjian draw …` as from a shell: the exit status (0 when it returns normally)."""
+    """`anjian draw …` as from a shell: the exit status (0 when it returns normally). A command run
+    from the command line closes the database connections when it ends; inside a test that would
+    end the test's transaction (PostgreSQL), so the closing is held back while it runs."""
+    close_all = connections.close_all
+    connections.close_all = lambda: None
     try:
         cli.main(["draw", *args])
     except SystemExit as exit_:
         return exit_.code
+    finally:
+        connections.close_all = close_all
     return 0
 
 
