@@ -23,7 +23,7 @@ from anjian.api.models import ApiToken
 from anjian.core.uploads import save_images
 from anjian.hazards import services
 from anjian.hazards.models import Hazard
-from anjian.inspections.models import Draw, Inspection, InspectionPlan, ItemResult
+from anjian.inspections.models import AvoidanceRule, Draw, Inspection, InspectionPlan, ItemResult
 from anjian.org.models import Unit
 from anjian.testing import make_checklist
 
@@ -99,6 +99,8 @@ ROUTES = {
     "inspections/plans/<int:pk>/draw/": "post-plan",
     "inspections/plans/<int:pk>/draw/perform/": "post-plan",
     "inspections/lessons/<int:hazard_pk>/": "hazard",
+    "inspections/avoidances/": "list",
+    "inspections/avoidances/<int:pk>/remove/": "post-avoidance",
     "inspections/self/": "list",
     "inspections/self/new/": "list",
     "inspections/head-checks/": ("list", ("", "?missed=1", "?q=MARK")),
@@ -183,18 +185,33 @@ def inspection_objects(world, key, subject, version, hazard):
     )
     plan.target_subjects.set([subject])
     draw = Draw.objects.create(
-        plan=plan, target_count=1, pool={"subjects": [[subject.pk, 1]]}, pool_hash="0" * 64, seed_hash="1" * 64
+        plan=plan,
+        target_count=1,
+        pool={"subjects": [[subject.pk, 1]]},
+        pool_hash="0" * 64,
+        seed_hash="1" * 64,
     )
     inspection = Inspection.objects.create(
-        plan=plan, subject=subject, checklist_version=version, status=Inspection.Status.DONE,
-        summary=f"MARK-{key}-INSPECTION", finished_at=timezone.now(),
+        plan=plan,
+        subject=subject,
+        checklist_version=version,
+        status=Inspection.Status.DONE,
+        summary=f"MARK-{key}-INSPECTION",
+        finished_at=timezone.now(),
     )
     inspection.inspectors.set([world.users["city"]])
     result = ItemResult.objects.create(
-        inspection=inspection, item=version.items.first(), outcome="fail", note=f"MARK-{key}-NOTE", hazard=hazard
+        inspection=inspection,
+        item=version.items.first(),
+        outcome="fail",
+        note=f"MARK-{key}-NOTE",
+        hazard=hazard,
     )
     result.photos.set(save_images([tiny_photo(f"{key}-item.png")], world.users["city"]))
     inspection.photo = result.photos.get()
+    hazard.avoidance = AvoidanceRule.objects.create(
+        inspector=world.users["inspector"], subject=subject, reason=f"MARK-{key}-AVOID"
+    )
     return plan, inspection, draw
 
 
@@ -210,6 +227,7 @@ def markers(keys, world, hazards):
         hazard = hazards[key]
         found |= {f"MARK-{key}-HAZARD", world.subjects[key].name, hazard.code}
         found |= {f"MARK-{key}-PLAN", f"MARK-{key}-INSPECTION", f"MARK-{key}-NOTE", hazard.inspection.code}
+        found.add(f"MARK-{key}-AVOID")
     return found
 
 
@@ -259,6 +277,7 @@ OBJECT_KINDS = {
     "plan": (lambda world, h, key: h[key].plan, VISIBLE_PLANS, False),
     "post-plan": (lambda world, h, key: h[key].plan, VISIBLE_PLANS, True),
     "draw": (lambda world, h, key: h[key].draw, VISIBLE_PLANS, False),
+    "post-avoidance": (lambda world, h, key: h[key].avoidance, VISIBLE, True),
     "post-draw": (lambda world, h, key: h[key].draw, VISIBLE_PLANS, True),
 }
 
