@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "anjian.hazards",
     "anjian.checklists",
     "anjian.inspections",
+    "anjian.plans",
     "anjian.web",
     "anjian.api",
 ]

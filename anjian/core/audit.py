@@ -38,6 +38,14 @@ AUDITED_MODELS = {
     "inspections.draw",
     "inspections.inspection",
     "inspections.itemresult",
+    "plans.workplan",
+    "plans.task",
+    "plans.taskunit",
+    "plans.target",
+    "plans.reportingperiod",
+    "plans.progressreport",
+    "plans.targetprogress",
+    "plans.reminderletter",
     "core.attachment",
 }
 # Never copied into the log.
