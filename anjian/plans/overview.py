@@ -199,14 +199,14 @@ def by_unit(snap):
             report = snap.unit_report(task.pk, unit_id)
             if report:
                 row["reported"] += 1
-            if _unit_late(snap, report):
+            if unit_late(snap, report):
                 row["late"] += 1
     for row in rows.values():
         row["missing"] = row["responsible"] - row["reported"]
     return sorted(rows.values(), key=lambda r: (-r["late"], -r["missing"], r["unit"].name))
 
 
-def _unit_late(snap, report):
+def unit_late(snap, report):
     return snap.is_late_report(report) if report else snap.past_deadline
 
 
@@ -222,7 +222,7 @@ def by_target(snap):
                 "task": snap.tasks[target.task_id],
                 "reported": value,
                 "source": source,
-                "percent": _percent(value, target.quantity),
+                "percent": percent_of(value, target.quantity),
             }
         )
     return rows
@@ -248,7 +248,7 @@ def _target_value(snap, target):
     return total, "units", with_figure
 
 
-def _percent(value, quantity):
+def percent_of(value, quantity):
     if value is None or not quantity:
         return None
     return round(float(value) / float(quantity) * 100, 1)
@@ -310,7 +310,7 @@ def unit_drill(snap, unit_id, which=None):
             continue
         if which == UNIT_MISSING and report:
             continue
-        if which == UNIT_LATE and not _unit_late(snap, report):
+        if which == UNIT_LATE and not unit_late(snap, report):
             continue
         lines.append(_line(snap, task, reports=[report] if report else []))
     return lines
@@ -327,7 +327,7 @@ def target_drill(snap, target_id):
         "task": snap.tasks[target.task_id],
         "reported": value,
         "source": source,
-        "percent": _percent(value, target.quantity),
+        "percent": percent_of(value, target.quantity),
     }
     return row, contributors
 
