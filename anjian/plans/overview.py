@@ -67,7 +67,7 @@ class Snapshot:
         return node if node.level == Task.Level.CHAPTER else None
 
     def is_late_report(self, report):
-        return timezone.localdate(report.submitted_at) > self.period.deadline
+        return report.is_late  # set by load(): submitted after the period's deadline
 
     def unit_report(self, task_id, unit_id):
         for report in self.reports.get(task_id, ()):
@@ -109,6 +109,7 @@ def load(plan, period, today=None):
         "unit", "submitted_by"
     )
     for report in rows.order_by("submitted_at", "id"):
+        report.is_late = timezone.localdate(report.submitted_at) > period.deadline
         reports[report.task_id].append(report)
         units.setdefault(report.unit_id, report.unit)
     figures = defaultdict(dict)
@@ -272,15 +273,18 @@ class Line:
         return STATUS_LABELS[self.status]
 
 
-def _line(snap, task, reports=None):
+def _line(snap, task, reports=None, missing=None):
     all_reports = snap.reports.get(task.pk, [])
-    reported = {r.unit_id for r in all_reports}
-    missing = [snap.units[u] for u in snap.roles[task.pk] if u not in reported]
+    if missing is None:
+        reported = {r.unit_id for r in all_reports}
+        missing = sorted(
+            (snap.units[u] for u in snap.roles[task.pk] if u not in reported), key=lambda u: u.name
+        )
     return Line(
         task=task,
         status=snap.status[task.pk],
         reports=all_reports if reports is None else reports,
-        missing=sorted(missing, key=lambda u: u.name),
+        missing=missing,
         chapter=snap.chapter_of(task),
     )
 
@@ -312,7 +316,8 @@ def unit_drill(snap, unit_id, which=None):
             continue
         if which == UNIT_LATE and not unit_late(snap, report):
             continue
-        lines.append(_line(snap, task, reports=[report] if report else []))
+        own = ([report], []) if report else ([], [snap.units[unit_id]])
+        lines.append(_line(snap, task, reports=own[0], missing=own[1]))
     return lines
 
 
