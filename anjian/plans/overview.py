@@ -214,19 +214,21 @@ def unit_late(snap, report):
 def by_target(snap):
     """One row per target: the reported figure (the latest consolidated one if any, else the sum
     of the units' figures; for a percentage, their mean) and the share of the target reached."""
-    rows = []
-    for target in snap.targets:
-        value, source, _contributors = _target_value(snap, target)
-        rows.append(
-            {
-                "target": target,
-                "task": snap.tasks[target.task_id],
-                "reported": value,
-                "source": source,
-                "percent": percent_of(value, target.quantity),
-            }
-        )
-    return rows
+    return [_target_row(snap, target)[0] for target in snap.targets]
+
+
+def _target_row(snap, target):
+    value, source, contributors = _target_value(snap, target)
+    row = {
+        "target": target,
+        "task": snap.tasks[target.task_id],
+        "reported": value,
+        "source": source,
+        "percent": percent_of(value, target.quantity),
+        "quantity_text": format_number(target.quantity),
+        "reported_text": format_number(value),
+    }
+    return row, contributors
 
 
 def _target_value(snap, target):
@@ -326,15 +328,7 @@ def target_drill(snap, target_id):
     target = next((t for t in snap.targets if t.pk == target_id), None)
     if target is None:
         return None, []
-    value, source, contributors = _target_value(snap, target)
-    row = {
-        "target": target,
-        "task": snap.tasks[target.task_id],
-        "reported": value,
-        "source": source,
-        "percent": percent_of(value, target.quantity),
-    }
-    return row, contributors
+    return _target_row(snap, target)
 
 
 def chart_data(snap):
