@@ -43,6 +43,7 @@ ALL = {"ent_a", "ent_b", "ent_c"}
 # kind: "list" (GET each query, check markers), "hazard" / "subject" (GET with an object id),
 # "post-hazard" (POST a transition with an object id), "public", "skip: reason".
 LIST_QUERIES = ("", "?q=MARK", "?status=reported")
+PLAN_POST = "skip: POST only; the committee office edits a work plan, which holds no subject data"
 LIBRARY_POST = "skip: POST only; edits the checklist library, which holds no subject data"
 ROUTES = {
     "": "list",
@@ -109,6 +110,26 @@ ROUTES = {
     "public/draws/<int:pk>/": "public",
     "public/draws/<int:pk>/inputs.json": "public",
     "public/draws/<int:pk>/verify/": "public",
+    # Work plans hold no subject data: their pages are walked for markers like any list; the edits
+    # are the committee office's (tested in anjian/plans/tests).
+    "plans/": "list",
+    "plans/import/": "list",
+    "plans/<int:pk>/": "list",
+    "plans/<int:pk>/review/": "list",
+    "plans/<int:pk>/overview/": "list",
+    "plans/<int:pk>/drill/": "list",
+    "plans/<int:pk>/report.docx": "list",
+    "plans/<int:pk>/ledger.xlsx": "list",
+    "plans/<int:pk>/periods/": PLAN_POST,
+    "plans/<int:pk>/review/accept/": PLAN_POST,
+    "plans/<int:pk>/review/units/<int:unit_pk>/set/": PLAN_POST,
+    "plans/<int:pk>/review/units/<int:unit_pk>/remove/": PLAN_POST,
+    "plans/<int:pk>/review/tasks/<int:task_pk>/units/add/": PLAN_POST,
+    "plans/<int:pk>/review/tasks/<int:task_pk>/split/": PLAN_POST,
+    "plans/<int:pk>/review/tasks/<int:task_pk>/merge/": PLAN_POST,
+    "plans/<int:pk>/review/tasks/<int:task_pk>/targets/add/": PLAN_POST,
+    "plans/<int:pk>/review/targets/<int:target_pk>/edit/": PLAN_POST,
+    "plans/<int:pk>/review/targets/<int:target_pk>/delete/": PLAN_POST,
     "api/v1/": "list",
     "api/v1/auth/token": "public",
     "api/v1/openapi.json": "public",

@@ -44,6 +44,10 @@ def _items(user):
             )
         )
     items.append(("checklists:list", "checklists", pgettext_lazy("nav", "检查表"), "list-check"))
+    from anjian.plans.permissions import can_view_plans
+
+    if can_view_plans(user):
+        items.append(("plans:list", "plans", pgettext_lazy("nav", "工作要点"), "journal-text"))
     if can_report(user):
         items.append(("hazards:new", "hazards:new", pgettext_lazy("nav", "上报隐患"), "plus-circle"))
     return items
