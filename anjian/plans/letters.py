@@ -1,0 +1,112 @@
+"""The reminder letter (提示函) from the committee office: its title and body text, and the Word
+document in the usual official layout (GB/T 9704 page; the issuer's name as a red heading, the
+document number under it above a red rule, the title in 小标宋, the salutation, the body in 仿宋 with
+the list of unreported tasks, the issuer and the date at the bottom right)."""
+
+import io
+
+from django.utils import timezone
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt, RGBColor
+
+from .documents import (
+    BODY_FONT,
+    SIZE_BODY,
+    SIZE_TITLE,
+    TITLE_FONT,
+    _body,
+    _city_name,
+    _page_setup,
+    _paragraph,
+    _plan_subject,
+    chinese_date,
+    issuer_name,
+    period_label,
+)
+from .models import Task
+
+RED = RGBColor(0xC0, 0x00, 0x00)
+# The office's contact line is not in the data model; the letter asks for the report on the platform.
+OVERDUE_CLOSING = (
+    "上述任务已超过报送截止时间{days}天。请你单位高度重视，抓紧梳理工作进展，于收到本函后3个工作日内"
+    "通过平台补报完成情况，并说明逾期原因。"
+)
+DUE_CLOSING = (
+    "请你单位高度重视，认真梳理上述任务推进情况，于{deadline}前通过平台报送完成情况，逾期未报的将予以通报。"
+)
+
+
+def letter_title(plan, period):
+    """关于报送2023年安全生产工作要点半年度完成情况的提示函"""
+    subject = _plan_subject(plan, _city_name())
+    return f"关于报送{plan.year}年{subject}{period_label(period)}完成情况的提示函"
+
+
+def task_label(task):
+    """ "3.一是 燃气管道更新改造": the number a reader cites and the task's title."""
+    number = task.number
+    if task.level == Task.Level.POINT and task.parent_id:
+        number = f"{task.parent.number}.{task.number}"
+    title = (task.title or task.text or "").strip()
+    if len(title) > 60:
+        title = title[:60] + "……"
+    return f"{number} {title}".strip()
+
+
+def letter_body(plan, period, unit, tasks, today):
+    """The body as lines: the reason, the list of unreported tasks, the request, 特此提示。"""
+    deadline = chinese_date(period.deadline)
+    which = period_label(period)
+    lines = [
+        f"根据《{plan.title}》要求，各责任单位应于{deadline}前将{which}工作完成情况报送市安委办。"
+        f"截至{chinese_date(today)}，你单位负责的以下{len(tasks)}项任务尚未报送{which}完成情况：",
+    ]
+    lines += [f"{index}. {task_label(task)}" for index, task in enumerate(tasks, start=1)]
+    late_days = (today - period.deadline).days
+    if late_days > 0:
+        lines.append(OVERDUE_CLOSING.format(days=late_days))
+    else:
+        lines.append(DUE_CLOSING.format(deadline=deadline))
+    lines.append("特此提示。")
+    return "\n".join(lines)
+
+
+def _red_rule(paragraph):
+    """The red line under the document number (a bottom border on its paragraph)."""
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in {"w:val": "single", "w:sz": "12", "w:space": "4", "w:color": "C00000"}.items():
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    paragraph._p.get_or_add_pPr().append(borders)
+
+
+def letter_docx(letter):
+    """The letter as .docx bytes."""
+    doc = Document()
+    _page_setup(doc)
+    office = issuer_name()
+    heading = _paragraph(doc, office, TITLE_FONT, Pt(26), align=WD_ALIGN_PARAGRAPH.CENTER)
+    for run in heading.runs:
+        run.font.color.rgb = RED
+    number = _paragraph(doc, letter.number, BODY_FONT, SIZE_BODY, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _red_rule(number)
+    _paragraph(doc, "", BODY_FONT, SIZE_BODY)
+    _paragraph(
+        doc, letter_title(letter.plan, letter.period), TITLE_FONT, SIZE_TITLE, align=WD_ALIGN_PARAGRAPH.CENTER
+    )
+    _paragraph(doc, "", BODY_FONT, SIZE_BODY)
+    _paragraph(doc, f"{letter.unit.name}：", BODY_FONT, SIZE_BODY)
+    for line in letter.body.splitlines():
+        if line.strip():
+            _body(doc, line)
+    _paragraph(doc, "", BODY_FONT, SIZE_BODY)
+    _paragraph(doc, office, BODY_FONT, SIZE_BODY, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    issued = timezone.localdate(letter.issued_at)
+    _paragraph(doc, chinese_date(issued), BODY_FONT, SIZE_BODY, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
