@@ -67,6 +67,7 @@ def _blocks(document):
             seen = set()
             for row in Table(child, document).rows:
                 for cell in row.cells:
-                    if id(cell._tc) not in seen:
-                        seen.add(id(cell._tc))
+                    # The set holds the cell elements themselves: their identity is stable while held.
+                    if cell._tc not in seen:
+                        seen.add(cell._tc)
                         yield cell.text
