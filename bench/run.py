@@ -378,6 +378,9 @@ def main(argv=None):
     from . import draw  # the double-random draw (issue 3): its own lines after the hazard ones
 
     results.update(draw.run(args.repeat, out=lambda line: print(line, flush=True), only=args.only))
+    from . import plans  # the work-plan parser (issue 4): one line after the draw's
+
+    results.update(plans.run(args.repeat, out=lambda line: print(line, flush=True), only=args.only))
     if not args.only:  # a partial run would leave an incomplete file to compare against
         log(f"bench {args.scale}: timings saved to {save(args.scale, results, counts)}")
 
