@@ -134,6 +134,10 @@ def _create_task(plan, node, parent, counter, known_units):
         source_end=node.get("end"),
     )
     for unit in node.get("units") or []:
+        if unit.get("inherited"):
+            # A sub-point without its own clause is reported under its item: storing the item's
+            # units on it again would make every unit report the same work twice.
+            continue
         unit_id = unit.get("unit_id")
         TaskUnit.objects.create(
             task=task,

@@ -59,6 +59,10 @@ def test_the_seed_imports_as_the_tree_a_reader_finds(world):
     leads = set(first.units.filter(role="lead").values_list("unit__name", flat=True))
     assert leads == {"市委组织部", "市委宣传部", "市应急管理局"}
     assert first.units.filter(role="cooperate").exists()
+    # A sub-point without its own clause is reported under its item (no copies of its units);
+    # §10's fields each name their own.
+    assert not tasks.get(level="item", number="2").children.filter(units__isnull=False).exists()
+    assert all(point.units.exists() for point in tasks.get(level="item", number="10").children.all())
     # Targets of §10: the fishing vessels, the gas pipes, the standardisation rate.
     targets = Target.objects.filter(task__plan=plan)
     vessels = targets.get(what__contains="安全示范渔船")
