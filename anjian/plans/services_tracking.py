@@ -52,6 +52,10 @@ SEVERITY = {
 }
 ROLE_RANK = {UnitRole.LEAD: 0, UnitRole.SHARE: 1, UnitRole.COOPERATE: 2}
 MAX_FIGURE = Decimal("999999999999.99")  # max_digits=14, decimal_places=2
+# A sub-point without units of its own is answered for by its item's units, and reported on by them
+# (issue #4 brief). services.import_plan stores no copies of those units, and overview.py counts only
+# tasks with units of their own: set this to False to report such sub-points under their item only.
+INHERIT_SUB_POINTS = True
 
 
 # --- who answers for what -------------------------------------------------------------------------
@@ -76,7 +80,7 @@ def plan_roles(plan):
         if task_id in named:
             if own[task_id]:
                 roles[task_id] = dict(own[task_id])
-        elif level == Task.Level.POINT and own.get(parent_id):
+        elif INHERIT_SUB_POINTS and level == Task.Level.POINT and own.get(parent_id):
             roles[task_id] = dict(own[parent_id])
     return roles
 
@@ -86,7 +90,7 @@ def task_roles(task):
     if task.level == Task.Level.CHAPTER:
         return {}
     rows = list(TaskUnit.objects.filter(task=task).values_list("unit_id", "role"))
-    if not rows and task.level == Task.Level.POINT and task.parent_id:
+    if INHERIT_SUB_POINTS and not rows and task.level == Task.Level.POINT and task.parent_id:
         rows = list(TaskUnit.objects.filter(task_id=task.parent_id).values_list("unit_id", "role"))
     roles = {}
     for unit_id, role in rows:
