@@ -21,6 +21,7 @@ from . import hazards as hazard_gen
 from . import subjects as subject_gen
 from .accounts import ensure_accounts
 from .inspections import build_inspections
+from .plans import build_plans
 
 DEFAULT_SUBJECTS = 2_000
 DEFAULT_HAZARDS = 10_000
@@ -41,6 +42,7 @@ def build_demo(subjects=DEFAULT_SUBJECTS, hazards=DEFAULT_HAZARDS, progress=prin
         added_hazards, added_events = _top_up_hazards(hazards, users)
         progress(f"合成隐患：新增 {added_hazards}（事件 {added_events}），共 {demo_hazards().count()}")
         added_inspections = build_inspections(users, progress=progress)
+        build_plans(users, progress=progress)
         if added_subjects or added_hazards:
             # One change-log entry for the bulk rows, in the same transaction, so the chain tells
             # what was loaded behind the signals' back.
