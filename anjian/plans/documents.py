@@ -159,7 +159,7 @@ def _task_text(snap, task, unit):
 
 def _write_targets(doc, snap, tracked, unit):
     task_ids = {t.pk for t in tracked}
-    rows = [row for row in ov.by_target(snap) if row["target"].task_id in task_ids]
+    rows = [row for row in ov.by_target(snap) if snap.reported_under(row["target"].task_id) in task_ids]
     if not rows:
         return
     _paragraph(doc, _("附：量化指标完成情况"), HEADING_FONT, SIZE_BODY, indent=True)
@@ -189,7 +189,7 @@ def _write_targets(doc, snap, tracked, unit):
 
 
 def _unit_figure(snap, target, unit):
-    report = snap.unit_report(target.task_id, unit.pk)
+    report = snap.unit_report(snap.reported_under(target.task_id), unit.pk)
     return snap.figures.get(report.pk, {}).get(target.pk) if report else None
 
 

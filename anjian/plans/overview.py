@@ -7,16 +7,8 @@ summaries and drill lists are then plain Python over it, so a number and its dri
 disagree.
 
 Which tasks count: an item or sub-point with at least one matched responsible unit (a chapter is a
-heading, not work). Status of a task in a period (`task_status_from`):
-  1. the lead unit's consolidated report, if there is one, decides (its status);
-  2. no report at all: late once the deadline has passed, else not started;
-  3. any report at risk: at risk;
-  4. every responsible unit reported done: done;
-  5. past the deadline and a lead unit (or, for a task without a lead, any responsible unit) has
-     not reported: late;
-  6. otherwise on track.
-TODO(issue 4): when services_tracking.task_status lands, check that its rule is this one (or make
-this module call a bulk form of it) so the overview and the tracking pages never disagree.
+heading, not work). The status of a task in a period is the tracking pages' own
+(`services_tracking.status_of`), so the overview and the tracking pages never disagree.
 """
 
 from collections import defaultdict
@@ -27,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import ProgressReport, ReportingPeriod, Target, TargetProgress, Task, TaskUnit, UnitRole
+from .services_tracking import status_of
 
 NOT_STARTED, ON_TRACK, AT_RISK, DONE, LATE = "not_started", "on_track", "at_risk", "done", "late"
 STATUSES = (DONE, ON_TRACK, AT_RISK, LATE, NOT_STARTED)
@@ -68,6 +61,16 @@ class Snapshot:
 
     def is_late_report(self, report):
         return report.is_late  # set by load(): submitted after the period's deadline
+
+    def reported_under(self, task_id):
+        """The task whose reports carry the figures of `task_id`'s targets: itself, or for a sub-point
+        that is not a task of its own, its item (services_tracking.report_targets)."""
+        if task_id in self.roles:
+            return task_id
+        task = self.tasks[task_id]
+        if task.level == Task.Level.POINT and task.parent_id in self.roles:
+            return task.parent_id
+        return task_id
 
     def unit_report(self, task_id, unit_id):
         for report in self.reports.get(task_id, ()):
@@ -130,28 +133,10 @@ def load(plan, period, today=None):
         targets=targets,
     )
     snap.status = {
-        t.pk: task_status_from(snap.roles[t.pk], snap.reports.get(t.pk, []), snap) for t in tracked
+        t.pk: status_of(snap.roles[t.pk], snap.reports.get(t.pk, []), period.deadline, snap.today)
+        for t in tracked
     }
     return snap
-
-
-def task_status_from(roles, reports, snap):
-    """The status of one task from its units' roles and the period's reports (rule in the module
-    docstring)."""
-    consolidated = [r for r in reports if r.consolidated]
-    if consolidated:
-        return consolidated[-1].status
-    if not reports:
-        return LATE if snap.past_deadline else NOT_STARTED
-    if any(r.status == ProgressReport.Status.AT_RISK for r in reports):
-        return AT_RISK
-    reported = {r.unit_id for r in reports}
-    if set(roles) <= reported and all(r.status == ProgressReport.Status.DONE for r in reports):
-        return DONE
-    leads = {u for u, role in roles.items() if role == UnitRole.LEAD} or set(roles)
-    if snap.past_deadline and not leads <= reported:
-        return LATE
-    return ON_TRACK
 
 
 # --- summaries ---------------------------------------------------------------------------------
@@ -235,7 +220,7 @@ def _target_value(snap, target):
     """(value, source, [(report, value)]) for a target: source is "consolidated", "units" or ""."""
     with_figure = [
         (r, snap.figures[r.pk][target.pk])
-        for r in snap.reports.get(target.task_id, ())
+        for r in snap.reports.get(snap.reported_under(target.task_id), ())
         if target.pk in snap.figures.get(r.pk, {})
     ]
     consolidated = [(r, v) for r, v in with_figure if r.consolidated]

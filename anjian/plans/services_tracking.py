@@ -1,9 +1,10 @@
 """Tracking an accepted work plan: the units report on their tasks for each reporting period, the lead
 unit consolidates, every task has a status, and the committee office reminds late units (提示函).
 
-Who answers for a task: the units its TaskUnit rows name (matched to a Unit); a sub-point without
-units of its own inherits its item's (the parser writes the clause once, after the last sub-point).
-A chapter is a heading and is never reported on.
+Who answers for a task: the units its TaskUnit rows name (matched to a Unit). A sub-point without
+units of its own is not a task of its own: it is reported on under its item, whose report also
+carries the sub-point's targets (see INHERIT_SUB_POINTS). A chapter is a heading and is never
+reported on.
 
 One report per task, unit and period (the model's unique constraint): resubmitting replaces it, and
 the lead unit's consolidated report takes the place of its own. A report is late when it was
@@ -21,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,10 +54,11 @@ SEVERITY = {
 }
 ROLE_RANK = {UnitRole.LEAD: 0, UnitRole.SHARE: 1, UnitRole.COOPERATE: 2}
 MAX_FIGURE = Decimal("999999999999.99")  # max_digits=14, decimal_places=2
-# A sub-point without units of its own is answered for by its item's units, and reported on by them
-# (issue #4 brief). services.import_plan stores no copies of those units, and overview.py counts only
-# tasks with units of their own: set this to False to report such sub-points under their item only.
-INHERIT_SUB_POINTS = True
+# Decided for issue #4: a sub-point without units of its own is NOT a separate task to report on. It
+# is reported on under its item (the item's report covers it and carries its targets, see
+# report_targets); services.import_plan stores no copies of the item's units on it, and overview.py
+# counts only tasks with units of their own. True would make such sub-points tasks of the item's units.
+INHERIT_SUB_POINTS = False
 
 
 # --- who answers for what -------------------------------------------------------------------------
@@ -97,6 +100,15 @@ def task_roles(task):
         if unit_id is not None and (unit_id not in roles or ROLE_RANK[role] < ROLE_RANK[roles[unit_id]]):
             roles[unit_id] = role
     return roles
+
+
+def report_targets(task):
+    """The targets a report on `task` gives figures for: its own, then those of its sub-points without
+    units of their own, which are reported on under the item (INHERIT_SUB_POINTS off)."""
+    mine = Q(task=task)
+    if not INHERIT_SUB_POINTS and task.level == Task.Level.ITEM:
+        mine |= Q(task__parent=task, task__level=Task.Level.POINT, task__units__isnull=True)
+    return list(Target.objects.filter(mine).select_related("task").order_by("task__order", "order", "id"))
 
 
 @dataclass
@@ -174,9 +186,9 @@ def _clean_text(text):
 
 
 def _clean_figures(task, figures):
-    """{Target: Decimal} from {target or target id: value}: the task's own targets, numbers ≥ 0. A
-    blank value (a form field left empty) is no figure."""
-    targets = {t.pk: t for t in Target.objects.filter(task=task)}
+    """{Target: Decimal} from {target or target id: value}: the targets reported on with the task
+    (report_targets), numbers ≥ 0. A blank value (a form field left empty) is no figure."""
+    targets = {t.pk: t for t in report_targets(task)}
     clean = {}
     for key, raw in (figures or {}).items():
         target_id = getattr(key, "pk", key)

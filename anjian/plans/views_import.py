@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -79,22 +79,20 @@ def plan_import(request):
     return render(request, "plans/import/form.html", {"form": form, "error": error}, status=status)
 
 
-def _related_links(plan):
-    """Links to the tracking, overview and output pages, as far as they exist yet."""
-    candidates = [
-        (_("我的任务"), "plans:my_tasks", ()),
-        (_("进展跟踪"), "plans:tracking", (plan.pk,)),
-        (_("完成情况总览"), "plans:overview", (plan.pk,)),
-        (_("完成情况报告"), "plans:report", (plan.pk,)),
-        (_("工作台账"), "plans:ledger", (plan.pk,)),
+def _related_links(plan, user):
+    """Links to the tracking, overview and output pages of an accepted plan (those pages 404 for a
+    plan under review); the reminders only for the office, the one page that may use them."""
+    if plan.status != WorkPlan.Status.ACCEPTED:
+        return []
+    names = [
+        (_("我的任务"), "plans:my_tasks"),
+        (_("完成情况总览"), "plans:overview"),
+        (_("完成情况报告"), "plans:report_docx"),
+        (_("工作台账"), "plans:ledger_xlsx"),
     ]
-    links = []
-    for label, name, args in candidates:
-        try:
-            links.append((label, reverse(name, args=args)))
-        except NoReverseMatch:
-            continue
-    return links
+    if can_manage_plans(user):
+        names.append((_("报送提醒"), "plans:reminders"))
+    return [(label, reverse(name, args=(plan.pk,))) for label, name in names]
 
 
 @login_required
@@ -106,7 +104,7 @@ def plan_detail(request, pk):
         "tree": plan_tree(plan),
         "periods": plan.periods.all(),
         "period_kinds": ReportingPeriod.Kind.choices,
-        "links": _related_links(plan),
+        "links": _related_links(plan, request.user),
         "can_manage": can_manage_plans(request.user),
     }
     return render(request, "plans/review/detail.html", context)

@@ -185,7 +185,7 @@ def report(request, pk, task_pk):
     period = _period(request, plan)
     roles = st.task_roles(task)
     unit, my_units = _report_unit(request, task, roles)
-    targets = list(task.targets.all())
+    targets = st.report_targets(task)
     error, status, posted = None, 200, None
     if request.method == "POST":
         try:

@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 from anjian.plans import overview as ov
-from anjian.plans.models import ProgressReport, TargetProgress, Task, TaskUnit
+from anjian.plans.models import ProgressReport, Target, TargetProgress, Task, TaskUnit
 
-from .overview_helpers import AFTER_HALF, BEFORE_HALF, at, build_small_plan
+from .overview_helpers import AFTER_HALF, BEFORE_HALF, HALF_DEADLINE, at, build_small_plan
 
 
 @pytest.fixture
@@ -25,11 +25,20 @@ def test_status_per_task_after_the_deadline(small):
     t = small.tasks
     # The chapter and the item split into sub-points are not tasks of their own.
     assert [task.pk for task in snap.tracked] == [t["t1"].pk, t["t2"].pk, t["p1"].pk, t["p2"].pk]
+    # Late comes first: a unit that has not reported on time makes the task late, whatever the
+    # others reported.
     assert snap.status == {
-        t["t1"].pk: ov.DONE,  # the lead's consolidated report decides, though 大溪镇 never reported
-        t["t2"].pk: ov.ON_TRACK,  # both sharing units reported, neither done
-        t["p1"].pk: ov.AT_RISK,
+        t["t1"].pk: ov.LATE,  # 大溪镇 never reported, though the lead consolidated "done"
+        t["t2"].pk: ov.LATE,  # 港航局 reported on 20 June, after the 15 June deadline
+        t["p1"].pk: ov.AT_RISK,  # reported on the deadline day: in time; the lead's report decides
         t["p2"].pk: ov.LATE,  # nothing reported and the deadline has passed
+    }
+    # On the deadline day nothing is late yet: the reports decide.
+    assert ov.load(small.plan, small.half, today=HALF_DEADLINE).status == {
+        t["t1"].pk: ov.DONE,  # the lead's consolidated report decides
+        t["t2"].pk: ov.ON_TRACK,  # no lead: the worst of the two sharing units' reports
+        t["p1"].pk: ov.AT_RISK,
+        t["p2"].pk: ov.NOT_STARTED,
     }
 
 
@@ -40,7 +49,16 @@ def test_before_the_deadline_nothing_is_late(small):
 
 
 def test_missing_lead_after_the_deadline_is_late(small):
-    # Without the consolidated report, 1. has only 泽国镇's report: the lead has not reported.
+    # Both cooperating units report in time, but without the consolidated report the lead has not
+    # reported.
+    ProgressReport.objects.create(
+        task=small.tasks["t1"],
+        unit=small.units["daxi"],
+        period=small.half,
+        status=ProgressReport.Status.ON_TRACK,
+        text="大溪镇组织学习2次。",
+        submitted_at=at(6, 13),
+    )
     small.reports["t1_yjj"].delete()
     snap = ov.load(small.plan, small.half, today=AFTER_HALF)
     assert snap.status[small.tasks["t1"].pk] == ov.LATE
@@ -48,6 +66,10 @@ def test_missing_lead_after_the_deadline_is_late(small):
 
 
 def test_all_units_done_is_done(small):
+    # 港航局 reports in time too; one sharing unit still on track keeps the task on track.
+    ProgressReport.objects.filter(pk=small.reports["t2_gh"].pk).update(submitted_at=at(6, 15))
+    ProgressReport.objects.filter(pk=small.reports["t2_yjj"].pk).update(status=ProgressReport.Status.DONE)
+    assert ov.load(small.plan, small.half, today=AFTER_HALF).status[small.tasks["t2"].pk] == ov.ON_TRACK
     ProgressReport.objects.filter(task=small.tasks["t2"]).update(status=ProgressReport.Status.DONE)
     snap = ov.load(small.plan, small.half, today=AFTER_HALF)
     assert snap.status[small.tasks["t2"].pk] == ov.DONE
@@ -56,7 +78,7 @@ def test_all_units_done_is_done(small):
 def test_by_chapter(small):
     rows = ov.by_chapter(ov.load(small.plan, small.half, today=AFTER_HALF))
     assert [row["chapter"].number for row in rows] == ["一", "二"]
-    assert counts(rows[0]) == {ov.DONE: 1, ov.ON_TRACK: 1}
+    assert counts(rows[0]) == {ov.LATE: 2}  # 1. (大溪镇 missing) and 2. (港航局 after the deadline)
     assert counts(rows[1]) == {ov.AT_RISK: 1, ov.LATE: 1}
     assert [row["total"] for row in rows] == [2, 2]
 
@@ -104,7 +126,7 @@ def test_summary(small):
     assert summary["tasks"] == 4
     assert summary["reports"] == 5
     assert summary["units"] == 6 and summary["units_late"] == 3
-    assert summary["counts"] == {ov.DONE: 1, ov.ON_TRACK: 1, ov.AT_RISK: 1, ov.LATE: 1, ov.NOT_STARTED: 0}
+    assert summary["counts"] == {ov.DONE: 0, ov.ON_TRACK: 0, ov.AT_RISK: 1, ov.LATE: 3, ov.NOT_STARTED: 0}
 
 
 def test_chapter_drill_matches_counts(small):
@@ -117,9 +139,12 @@ def test_chapter_drill_matches_counts(small):
     late = ov.chapter_drill(snap, small.tasks["ch2"].pk, ov.LATE)
     assert [line.task for line in late] == [small.tasks["p2"]]
     assert [u.name for u in late[0].missing] == ["市消防救援支队"]
-    done = ov.chapter_drill(snap, small.tasks["ch1"].pk, ov.DONE)[0]
-    assert {r.pk for r in done.reports} == {small.reports["t1_yjj"].pk, small.reports["t1_zeguo"].pk}
-    assert [u.name for u in done.missing] == ["大溪镇"]
+    first, second = ov.chapter_drill(snap, small.tasks["ch1"].pk, ov.LATE)
+    assert (first.task, second.task) == (small.tasks["t1"], small.tasks["t2"])
+    assert {r.pk for r in first.reports} == {small.reports["t1_yjj"].pk, small.reports["t1_zeguo"].pk}
+    assert [u.name for u in first.missing] == ["大溪镇"]
+    # 2. is late for a report after the deadline, not a missing one.
+    assert second.missing == [] and [r.is_late for r in second.reports] == [False, True]
 
 
 def test_unit_drill_matches_counts(small):
@@ -187,3 +212,18 @@ def test_default_period(small):
     ProgressReport.objects.all().delete()
     assert ov.default_period(small.plan, today=AFTER_HALF) == small.full  # the next one due
     assert ov.default_period(small.plan, today=BEFORE_HALF) == small.half
+
+
+def test_sub_point_without_units_is_counted_under_its_item(small):
+    # A sub-point of 2. naming no unit: not a task of its own; its target's figure comes with 2.'s
+    # reports (3 and 4 km from the two sharing units).
+    point = Task.objects.create(
+        plan=small.plan, parent=small.tasks["t2"], level="point", number="一是", title="渔港改造", order=4
+    )
+    quay = Target.objects.create(task=point, quantity=Decimal(10), unit="公里", what="渔港岸线改造", order=1)
+    TargetProgress.objects.create(report=small.reports["t2_gh"], target=quay, value=3)
+    TargetProgress.objects.create(report=small.reports["t2_yjj"], target=quay, value=4)
+    snap = ov.load(small.plan, small.half, today=AFTER_HALF)
+    assert point.pk not in snap.status and len(snap.tracked) == 4
+    row = next(r for r in ov.by_target(snap) if r["target"] == quay)
+    assert (row["reported"], row["source"], row["percent"], row["task"]) == (Decimal(7), "units", 70.0, point)

@@ -191,3 +191,24 @@ def test_periods_form_saves_and_refuses(world, plan):
     data["deadline"][2] = "明天"
     html = client.post(url, data, follow=True).content.decode()
     assert "截止日期无效" in html and plan.periods.get(name="第三季度").deadline.isoformat() == "2023-09-30"
+
+
+def test_detail_links_to_the_tracking_pages_of_an_accepted_plan(world, plan):
+    city = client_for(world, "city")
+    detail = reverse("plans:detail", args=[plan.pk])
+    assert 'id="plan-links"' not in city.get(detail).content.decode()  # under review: no tracking yet
+    WorkPlan.objects.filter(pk=plan.pk).update(status="accepted")
+
+    def links(client):
+        html = client.get(detail).content.decode()
+        box = re.search(r'<div[^>]*id="plan-links">(.*?)</div>', html, re.S).group(1)
+        return re.findall(r'href="([^"]+)"', box)
+
+    office = links(city)
+    names = ("my_tasks", "overview", "report_docx", "ledger_xlsx", "reminders")
+    assert office == [reverse(f"plans:{name}", args=[plan.pk]) for name in names]
+    for url in office[1:]:  # the office reports on no task of this plan: my tasks is for the units
+        assert city.get(url).status_code == 200, url
+    town = client_for(world, "town_a")
+    assert links(town) == office[:4]  # reminders are the office's
+    assert town.get(office[0]).status_code == 200

@@ -36,16 +36,17 @@ def figures_of(report):
 # --- responsibility -------------------------------------------------------------------------------
 
 
-def test_responsible_tasks_with_roles_and_inherited_sub_points(tiny):
+def test_responsible_tasks_with_roles_and_no_sub_point_without_units(tiny):
+    # 2.一是 names no unit: it is reported on under 2., not listed as a task of 2.'s units.
     rows = st.responsible_tasks(tiny.units["yjj"], tiny.plan)
     assert [(r.task.pk, r.role, r.inherited) for r in rows] == [
         (tiny.tasks["t1"].pk, UnitRole.LEAD, False),
         (tiny.tasks["t2"].pk, UnitRole.SHARE, False),
-        (tiny.tasks["p1"].pk, UnitRole.SHARE, True),
     ]
     assert [r.task.pk for r in st.responsible_tasks(tiny.units["xf"], tiny.plan)] == [tiny.tasks["p2"].pk]
     assert [r.task.pk for r in st.responsible_tasks(tiny.units["zeguo"], tiny.plan)] == [tiny.tasks["t1"].pk]
-    assert st.responsible_tasks(tiny.units["zj"], tiny.plan)[1].task == tiny.tasks["p1"]
+    assert [r.task for r in st.responsible_tasks(tiny.units["zj"], tiny.plan)] == [tiny.tasks["t2"]]
+    assert tiny.tasks["p1"].pk not in st.plan_roles(tiny.plan) and st.task_roles(tiny.tasks["p1"]) == {}
 
 
 def test_chapters_are_never_reported_on(tiny, world):
@@ -185,12 +186,28 @@ def test_grid_enterprise_and_inspector_may_not_report(tiny, world, persona):
     assert caught.value.status == 403
 
 
-def test_inherited_sub_point_is_reported_by_the_items_units(tiny, world):
+def test_sub_point_without_units_is_reported_under_its_item(tiny, world):
     zj = unit_user(tiny, "zj")
+    with pytest.raises(PlanError, match="不是任务") as caught:
+        st.submit_report(zj, tiny.tasks["p1"], tiny.half, status=RISK, text="资金未到位")
+    assert caught.value.status == 403 and not ProgressReport.objects.exists()
+    # The item's report covers the sub-point and carries its target.
+    assert st.report_targets(tiny.tasks["t2"]) == [tiny.targets["pipe"]]
     report = st.submit_report(
-        zj, tiny.tasks["p1"], tiny.half, status=RISK, text="资金未到位", figures={tiny.targets["pipe"]: "2"}
+        zj, tiny.tasks["t2"], tiny.half, status=RISK, text="资金未到位", figures={tiny.targets["pipe"]: "2"}
     )
-    assert report.unit == tiny.units["zj"]
+    assert report.unit == tiny.units["zj"] and figures_of(report) == {tiny.targets["pipe"].pk: Decimal(2)}
+    # A sub-point with units of its own is reported on by itself: 2.二是 carries no target of 2.一是.
+    assert st.report_targets(tiny.tasks["p2"]) == []
+    with pytest.raises(PlanError, match="不是该任务的量化指标"):
+        st.submit_report(
+            unit_user(tiny, "xf"),
+            tiny.tasks["p2"],
+            tiny.half,
+            status=ON,
+            text="x",
+            figures={tiny.targets["pipe"]: 1},
+        )
 
 
 def test_a_user_of_two_responsible_units_chooses(tiny, world):

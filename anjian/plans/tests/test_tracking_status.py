@@ -108,10 +108,14 @@ def test_without_a_lead_the_worst_report_decides(tiny, world):
     assert status(tiny, "t2", tiny.today) == RISK
 
 
-def test_inherited_sub_point_is_late_when_an_item_unit_misses_it(tiny, world):
-    report(tiny, unit_user(tiny, "zj"), "p1", DONE)
-    assert status(tiny, "p1", tiny.half.deadline) == ON
-    assert status(tiny, "p1", tiny.half.deadline + DAY) == st.LATE
+def test_sub_point_without_units_has_no_status_of_its_own_its_item_is_late(tiny, world):
+    # 2.一是 is reported on under 2.: 2. is late when one of its units misses the deadline.
+    report(tiny, unit_user(tiny, "zj"), "t2", DONE)
+    assert tiny.tasks["p1"].pk not in st.plan_statuses(tiny.plan, tiny.half, tiny.half.deadline + DAY)
+    assert status(tiny, "t2", tiny.half.deadline) == ON
+    assert status(tiny, "t2", tiny.half.deadline + DAY) == st.LATE  # 应急局 has not reported
+    report(tiny, world.users["dept"], "t2", DONE)
+    assert status(tiny, "t2", tiny.half.deadline + DAY) == DONE
 
 
 def test_plan_statuses_agree_with_task_status(tiny, world):
@@ -119,14 +123,15 @@ def test_plan_statuses_agree_with_task_status(tiny, world):
     report(tiny, world.users["city"], "t3", DONE)
     for today in (tiny.today, tiny.half.deadline + DAY):
         bulk = st.plan_statuses(tiny.plan, tiny.half, today)
-        assert set(bulk) == {tiny.tasks[k].pk for k in ("t1", "t2", "p1", "p2", "t3")}
-        for key in ("t1", "t2", "p1", "p2", "t3"):
+        # 2.一是 names no unit: not a task of its own.
+        assert set(bulk) == {tiny.tasks[k].pk for k in ("t1", "t2", "p2", "t3")}
+        for key in ("t1", "t2", "p2", "t3"):
             assert bulk[tiny.tasks[key].pk] == status(tiny, key, today)
     counts = st.status_counts(tiny.plan, tiny.half, tiny.today)
-    assert counts == {st.NOT_STARTED: 3, st.ON_TRACK: 0, st.AT_RISK: 1, st.DONE: 1, st.LATE: 0}
+    assert counts == {st.NOT_STARTED: 2, st.ON_TRACK: 0, st.AT_RISK: 1, st.DONE: 1, st.LATE: 0}
     after = st.status_counts(tiny.plan, tiny.half, tiny.half.deadline + DAY)
-    # 1 misses its towns, 2 / 2.一是 / 2.二是 have no report; 3 (the office alone) is done on time.
-    assert (after[st.LATE], after[st.DONE]) == (4, 1)
+    # 1 misses its towns, 2 and 2.二是 have no report; 3 (the office alone) is done on time.
+    assert (after[st.LATE], after[st.DONE]) == (3, 1)
 
 
 def test_status_counts_take_a_few_queries_for_a_large_plan(world):
@@ -184,8 +189,9 @@ def test_reminders_for_a_period_due_within_n_days(world):
     }
     assert {p for _n, p in rows} == {"半年度"}  # 全年 is months away
     yjj = rows[("市应急管理局", "半年度")]
-    assert (yjj.missing, yjj.days_left, yjj.days_late, yjj.overdue) == (2, 5, 0, False)  # 2 and 2.一是
-    assert rows[("市住房和城乡建设局", "半年度")].missing == 2
+    # 2. only: 1. is reported, and 2.一是 is reported on under 2.
+    assert (yjj.missing, yjj.days_left, yjj.days_late, yjj.overdue) == (1, 5, 0, False)
+    assert rows[("市住房和城乡建设局", "半年度")].missing == 1
     assert st.due_reminders(tiny.plan, days=4) == []
 
 

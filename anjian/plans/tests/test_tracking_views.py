@@ -35,9 +35,15 @@ def report_url(tiny, key):
 def test_my_tasks_lists_the_units_tasks_by_chapter(client, world, tiny):
     page = login(client, world, "dept").get(tasks_url(tiny)).content.decode()
     shown = [int(n) for n in re.findall(r'data-task="(\d+)"', page)]
-    assert shown == [tiny.tasks[k].pk for k in ("t1", "t2", "p1")]
+    # 2.一是 names no unit: it is reported on under 2., not listed on its own.
+    assert shown == [tiny.tasks[k].pk for k in ("t1", "t2")]
     assert "学深悟透、真信笃行" in page and "标本兼治" not in page
-    assert page.count('data-status="not_started"') == 3 and "报送进展" in page
+    assert page.count('data-status="not_started"') == 2 and "报送进展" in page
+
+
+def test_the_items_report_form_carries_its_sub_points_targets(client, world, tiny):
+    page = login(client, world, "dept").get(report_url(tiny, "t2")).content.decode()
+    assert f'name="figure_{tiny.targets["pipe"].pk}"' in page and "城镇燃气老旧管道更新改造" in page
 
 
 def test_my_tasks_shows_status_after_reporting(client, world, tiny):

@@ -4,7 +4,7 @@ needs, without touching the clock.
 
     一、 1. 应急局 lead, 泽国镇 + 大溪镇 cooperate; targets 安全示范渔船 95 艘, 标准化 90 %
          2. 住建局 + 应急局 share
-            一是 (no units: inherits 住建局 + 应急局); target 燃气管道 5.4 公里
+            一是 (no units: not a task of its own, reported on under 2.); target 燃气管道 5.4 公里
             二是 (消防 lead)
     二、 3. 市安委办 lead
 """
