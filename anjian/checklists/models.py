@@ -4,6 +4,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anjian.org.models import Sector
 
@@ -30,7 +31,7 @@ class Criterion(models.Model):
     """One item of a criteria standard, paraphrased, with its article and item number."""
 
     standard = models.ForeignKey(Standard, on_delete=models.CASCADE, related_name="criteria")
-    article = models.PositiveSmallIntegerField(_("条"))
+    article = models.PositiveSmallIntegerField(pgettext_lazy("legal article", "条"))
     number = models.PositiveSmallIntegerField(_("项"))
     industry = models.CharField(_("适用行业"), max_length=50, blank=True)
     text = models.TextField(_("判定情形（释义）"))

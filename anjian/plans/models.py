@@ -5,6 +5,7 @@ unit reports. See docs/plans.md."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from anjian.core.models import Attachment
 from anjian.org.models import Unit
@@ -46,7 +47,7 @@ class Task(models.Model):
 
     class Level(models.TextChoices):
         CHAPTER = "chapter", _("章")
-        ITEM = "item", _("条")
+        ITEM = "item", pgettext_lazy("plan level", "条")
         POINT = "point", _("分项")
 
     plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="tasks")

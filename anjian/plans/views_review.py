@@ -172,7 +172,9 @@ def task_merge(request, pk, task_pk):
     plan = _plan(request, pk)
     task = get_object_or_404(Task, pk=task_pk, plan=plan)
     following = (
-        Task.objects.filter(plan=plan, parent_id=task.parent_id, order__gt=task.order).order_by("order").first()
+        Task.objects.filter(plan=plan, parent_id=task.parent_id, order__gt=task.order)
+        .order_by("order")
+        .first()
     )
 
     def merge():
@@ -207,7 +209,11 @@ def target_edit(request, pk, target_pk):
     target = get_object_or_404(Target, pk=target_pk, task__plan=plan)
     fields = _target_fields(request.POST)
     return _apply(
-        request, plan, target.task, lambda: services.edit_target(request.user, target, **fields), _("指标已保存")
+        request,
+        plan,
+        target.task,
+        lambda: services.edit_target(request.user, target, **fields),
+        _("指标已保存"),
     )
 
 
