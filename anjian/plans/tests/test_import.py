@@ -19,7 +19,6 @@ from anjian.plans.services import PlanError
 
 # The parser is written alongside (docs/plans.md); until anjian.plans.parsing exists these are skipped,
 # and they run unchanged once it lands.
-pytest.importorskip("anjian.plans.parsing", reason="anjian.plans.parsing has not landed yet")
 pytestmark = pytest.mark.django_db
 PLANS = Path(__file__).resolve().parents[1]
 SEED = (PLANS / "data" / "2023-wenling-work-safety-priorities.txt").read_text(encoding="utf-8")
