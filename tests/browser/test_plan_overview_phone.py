@@ -2,16 +2,16 @@
 
 import pytest
 
+from anjian.plans.tests.overview_helpers import build_small_plan
 from anjian.testing import PASSWORD
-from tests.browser.conftest import PHONE, browser, log_in, media_root, new_page  # noqa: F401
 
-from .overview_helpers import build_small_plan
+from .conftest import PHONE, log_in
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.django_db(transaction=True)
-def test_overview_on_a_phone(new_page, world):  # noqa: F811
+def test_overview_on_a_phone(new_page, world):
     small = build_small_plan()
     page = new_page(PHONE, mobile=True)
     log_in(page, "town_a", PASSWORD)
@@ -23,7 +23,6 @@ def test_overview_on_a_phone(new_page, world):  # noqa: F811
     assert page.locator('#summary-cards [data-status="late"] .fs-4').inner_text() == "3"
     # Nothing sticks out sideways on a 390-pixel screen (tables scroll inside their own box).
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
-    page.screenshot(path="/tmp/plans-overview-phone.png", full_page=True)
     page.locator(f'#units-table tr[data-unit="{small.units["daxi"].pk}"] a.text-danger').click()
     page.wait_for_selector("#drill-lines")
     assert page.locator("[data-task]").count() == 1
