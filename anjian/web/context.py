@@ -1,5 +1,6 @@
 """The page shell's context: who is logged in, in which roles, and the navigation they may use."""
 
+from django.utils import translation
 from django.utils.translation import pgettext_lazy
 
 from anjian.core.scope import scope_for
@@ -86,6 +87,9 @@ def navigation(request):
         "nav_user_name": person.name if person else user.get_username(),
         "nav_roles": [Role(role).label for role in roles],
         "nav_admin": user.is_staff,
+        # English labels are longer: between 1200 and 1400 px the brand text, role badges and button
+        # labels give way so the menu stays on one line.
+        "nav_compact": "d-xl-none d-xxl-inline" if translation.get_language() == "en" else "",
         "nav_can_report": can_report(user),
         "nav_can_edit_subjects": can_edit_subjects(user),
     }

@@ -121,3 +121,14 @@ def test_english_switch_changes_visible_strings(world, client_for):
     assert "Reported" in client.get(reverse("hazards:list")).content.decode()
     client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     assert "隐患清单" in client.get(reverse("hazards:list")).content.decode()
+
+
+def test_english_menu_gives_way_between_desktop_widths(world, client_for):
+    # English labels are longer: on a 1200–1400 px screen the brand text and role badges hide so the
+    # menu keeps one line; Chinese has room for everything.
+    client = client_for("city")
+    assert client.get(reverse("dashboard")).context["nav_compact"] == ""
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("dashboard"))
+    assert page.context["nav_compact"] == "d-xl-none d-xxl-inline"
+    assert 'class="badge text-bg-light ms-1 d-xl-none d-xxl-inline"' in page.content.decode()
