@@ -19,21 +19,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.core.audit import record
 from anjian.org.models import Role, RoleAssignment
 from anjian.registry.models import RiskGrade
 
 from . import draw as algorithm
+from .bulk import create_planned
 from .errors import InspectionError
 from .models import (
     DEFAULT_WEIGHTS,
     AvoidanceRule,
     Draw,
-    Inspection,
     InspectionPlan,
     PlanUnit,
     TargetMode,
-    _next_code,
 )
 from .permissions import can_plan
 from .targets import plan_pool
@@ -256,66 +254,12 @@ def perform_draw(actor, draw):
 
 
 def _create_inspections(actor, draw):
-    """One planned inspection per target, inserted in bulk (a thousand targets would otherwise be
-    thousands of queries). bulk_create bypasses Inspection.save and the audit signals, so this does
-    what save does (copy the subject's place and sector, give a code) and writes one `bulk` audit
-    entry naming the inspections; who checks whom is in the audited draw's result."""
+    """One planned inspection per target, with the inspectors the draw gave it."""
     from anjian.registry.models import Subject
 
-    plan = draw.plan
     subjects = Subject.objects.in_bulk([row["subject"] for row in draw.result])
-    codes = _unique_codes(len(draw.result))
-    inspections = []
-    for row, code in zip(draw.result, codes, strict=True):
-        subject = subjects[row["subject"]]
-        inspections.append(
-            Inspection(
-                code=code,
-                plan=plan,
-                draw=draw,
-                subject=subject,
-                kind=plan.kind,
-                checklist_version_id=plan.checklist_version_id,
-                status=Inspection.Status.PLANNED,
-                unit_id=plan.organiser_id,
-                created_by=actor,
-                territory_path=subject.territory_path,
-                town_id=subject.town_id,
-                sector_id=subject.sector_id,
-                is_synthetic=draw.is_synthetic,
-            )
-        )
-    Inspection.objects.bulk_create(inspections)
-    Through = Inspection.inspectors.through
-    Through.objects.bulk_create(
-        Through(inspection_id=inspection.pk, user_id=uid)
-        for inspection, row in zip(inspections, draw.result, strict=True)
-        for uid in row["inspectors"]
-    )
-    record(
-        "bulk",
-        "inspections.inspection",
-        object_repr=f"draw {draw.pk}",
-        after={"draw": draw.pk, "inspections": [inspection.pk for inspection in inspections]},
-        actor=actor,
-    )
-
-
-def _unique_codes(count, chunk=500):
-    """`count` inspection codes as Inspection.save gives them, none taken. A code has six random
-    hex digits a day, so a thousand at once collide now and then (about 3 % of such draws): draw
-    again the ones already used in the batch or in the table."""
-    codes = set()
-    while len(codes) < count:
-        while len(codes) < count:
-            codes.add(_next_code("JC"))
-        listed = sorted(codes)
-        for start in range(0, len(listed), chunk):
-            taken = Inspection.objects.filter(code__in=listed[start : start + chunk]).values_list(
-                "code", flat=True
-            )
-            codes.difference_update(taken)
-    return sorted(codes)
+    targets = [(subjects[row["subject"]], row["inspectors"]) for row in draw.result]
+    return create_planned(actor, draw.plan, targets, draw=draw, label=f"draw {draw.pk}")
 
 
 def verify_draw(draw):

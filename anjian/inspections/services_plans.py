@@ -22,8 +22,9 @@ from anjian.hazards.models import Hazard
 from anjian.org.models import Role, Sector, Territory, Unit
 from anjian.registry.models import RiskGrade, Subject
 
+from .bulk import create_planned
 from .errors import InspectionError
-from .models import Inspection, InspectionPlan, ItemResult, Kind, PlanUnit, TargetMode, _next_code
+from .models import Inspection, InspectionPlan, ItemResult, Kind, PlanUnit, TargetMode
 from .permissions import INSPECTING_ROLES, can_plan
 from .targets import plan_pool, rule_q
 
@@ -282,43 +283,11 @@ def inspectors_for(actor, ids):
     return users
 
 
-def _unique_codes(count):
-    """`count` inspection codes not yet used: the model's codes are random, so check the batch."""
-    codes = set()
-    while len(codes) < count:
-        batch = {_next_code("JC") for _ in range(count - len(codes))} - codes
-        codes |= batch - set(Inspection.objects.filter(code__in=batch).values_list("code", flat=True))
-    return list(codes)
-
-
 def create_inspections(plan, subjects, inspectors, actor):
     """One planned inspection per subject, in bulk (a town plan may cover thousands)."""
-    codes = _unique_codes(len(subjects))
-    rows = [
-        Inspection(
-            code=code,
-            plan=plan,
-            subject=subject,
-            kind=plan.kind,
-            checklist_version_id=plan.checklist_version_id,
-            unit_id=plan.organiser_id,
-            scheduled_for=plan.starts_on,
-            created_by=actor,
-            # save() is skipped by bulk_create: copy what it would copy from the subject.
-            territory_path=subject.territory_path,
-            town_id=subject.town_id,
-            sector_id=subject.sector_id,
-        )
-        for code, subject in zip(codes, subjects, strict=True)
-    ]
-    Inspection.objects.bulk_create(rows)
-    if inspectors:
-        created = Inspection.objects.filter(plan=plan, code__in=codes).values_list("pk", flat=True)
-        through = Inspection.inspectors.through
-        through.objects.bulk_create(
-            [through(inspection_id=pk, user_id=user.pk) for pk in created for user in inspectors]
-        )
-    return len(rows)
+    inspector_ids = [user.pk for user in inspectors]
+    targets = [(subject, inspector_ids) for subject in subjects]
+    return len(create_planned(actor, plan, targets, scheduled_for=plan.starts_on))
 
 
 @transaction.atomic

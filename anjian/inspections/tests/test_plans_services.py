@@ -6,6 +6,8 @@ import pytest
 from django.utils import timezone
 
 from anjian.checklists.models import ChecklistVersion
+from anjian.core.audit import verify_chain
+from anjian.core.models import AuditEntry
 from anjian.inspections import services_plans as sp
 from anjian.inspections.errors import InspectionError
 from anjian.inspections.models import Inspection, InspectionPlan, PlanUnit
@@ -187,6 +189,10 @@ def test_issue_plan_creates_one_inspection_per_target(world, version):
         assert inspection.checklist_version == version and inspection.unit == unit("泽国镇")
         assert set(inspection.inspectors.all()) == {inspector, grid}
         assert inspection.code.startswith("JC")
+    # Inserted in bulk, behind the audit signals: one change-log entry names them, and the chain holds.
+    entry = AuditEntry.objects.get(action="bulk", model="inspections.inspection")
+    assert sorted(entry.after["inspections"]) == sorted(i.pk for i in inspections)
+    assert verify_chain() == AuditEntry.objects.count()
     with pytest.raises(InspectionError) as error:
         sp.issue_plan(town_a, plan)
     assert error.value.status == 409 and Inspection.objects.count() == 2
