@@ -21,6 +21,15 @@ def parse_date_param(params, name, label):
         ) from None
 
 
+def int_or_none(value):
+    """A form or query value as an int, or None when it is missing or not a number (the caller then
+    answers "not found" or names the field)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def parse_int_param(params, name, label):
     value = (str(params.get(name) or "")).strip()
     if not value:

@@ -10,19 +10,13 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from anjian.core.filtering import int_or_none
 from anjian.core.scope import scope_for
 from anjian.org.models import Territory
 
 from . import services_avoidance as sa
 from .errors import InspectionError
 from .permissions import can_plan
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _context(user):
@@ -51,9 +45,9 @@ def avoidance_list(request):
         try:
             sa.add_rule(
                 user,
-                _int(request.POST.get("inspector")),
-                subject_id=_int(request.POST.get("subject")),
-                territory_id=_int(request.POST.get("territory")),
+                int_or_none(request.POST.get("inspector")),
+                subject_id=int_or_none(request.POST.get("subject")),
+                territory_id=int_or_none(request.POST.get("territory")),
                 reason=request.POST.get("reason", ""),
             )
         except InspectionError as exc:

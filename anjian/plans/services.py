@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anjian.core.filtering import int_or_none
 from anjian.org.models import Unit
 
 from .models import ReportingPeriod, Target, Task, TaskUnit, UnitRole, WorkPlan
@@ -465,7 +466,7 @@ def set_periods(actor, plan, periods):
     existing = {p.pk: p for p in plan.periods.all()}
     keep = set()
     for row in rows:
-        period = existing.get(_int(row["id"])) if row["id"] else None
+        period = existing.get(int_or_none(row["id"])) if row["id"] else None
         if row["id"] and period is None:
             raise PlanError(_("报送期不属于该工作要点"))
         period = period or ReportingPeriod(plan=plan)
@@ -478,10 +479,3 @@ def set_periods(actor, plan, periods):
                 raise PlanError(_("报送期“{name}”已有单位报送，不能删除").format(name=period.name))
             period.delete()
     return list(plan.periods.all())
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None

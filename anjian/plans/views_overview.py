@@ -13,16 +13,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from anjian.core.filtering import int_or_none
+
 from . import overview as ov
 from .models import WorkPlan
 from .permissions import can_view_plans
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def plan_and_period(request, pk):
@@ -34,7 +29,7 @@ def plan_and_period(request, pk):
     periods = list(plan.periods.order_by("deadline"))
     wanted = request.GET.get("period")
     if wanted:
-        period = next((p for p in periods if p.pk == _int(wanted)), None)
+        period = next((p for p in periods if p.pk == int_or_none(wanted)), None)
         if period is None:
             raise Http404(_("该工作要点没有这个报送期"))
     else:
@@ -82,12 +77,12 @@ def _drill_filter(request, snap):
     get = request.GET
     status = get.get("status") or None
     if get.get("target"):
-        row, contributors = ov.target_drill(snap, _int(get["target"]))
+        row, contributors = ov.target_drill(snap, int_or_none(get["target"]))
         if row is None:
             raise ValueError(_("该工作要点没有这个量化指标"))
         return _("指标：%(what)s") % {"what": row["target"].what}, [], row, contributors
     if get.get("unit"):
-        unit = snap.units.get(_int(get["unit"]))
+        unit = snap.units.get(int_or_none(get["unit"]))
         if unit is None:
             raise ValueError(_("该单位不是本工作要点的责任单位"))
         if status not in (None, ov.UNIT_REPORTED, ov.UNIT_MISSING, ov.UNIT_LATE):
@@ -99,7 +94,7 @@ def _drill_filter(request, snap):
         return title, ov.unit_drill(snap, unit.pk, status), None, []
     if status and status not in ov.STATUSES:
         raise ValueError(_("未知的任务状态：%(status)s") % {"status": status})
-    chapter_id = _int(get.get("chapter")) if get.get("chapter") else None
+    chapter_id = int_or_none(get.get("chapter")) if get.get("chapter") else None
     chapter = snap.tasks.get(chapter_id) if chapter_id is not None else None
     if chapter_id is not None and (chapter is None or chapter.level != "chapter"):
         raise ValueError(_("该工作要点没有这一章"))

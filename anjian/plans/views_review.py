@@ -10,19 +10,13 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from anjian.core.filtering import int_or_none
 from anjian.org.models import Unit
 
 from . import services
 from .models import ReportingPeriod, Target, Task, TaskUnit, UnitRole, WorkPlan
 from .permissions import can_manage_plans
 from .review_tree import plan_tree, source_segments
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _plan(request, pk):
@@ -114,7 +108,7 @@ def _apply(request, plan, task, action, done, whole_tree=False):
 def unit_set(request, pk, unit_pk):
     plan = _plan(request, pk)
     task_unit = get_object_or_404(TaskUnit, pk=unit_pk, task__plan=plan)
-    unit = Unit.objects.filter(pk=_int(request.POST.get("unit"))).first()
+    unit = Unit.objects.filter(pk=int_or_none(request.POST.get("unit"))).first()
     return _apply(
         request,
         plan,
@@ -143,7 +137,7 @@ def unit_remove(request, pk, unit_pk):
 def unit_add(request, pk, task_pk):
     plan = _plan(request, pk)
     task = get_object_or_404(Task, pk=task_pk, plan=plan)
-    unit = Unit.objects.filter(pk=_int(request.POST.get("unit"))).first()
+    unit = Unit.objects.filter(pk=int_or_none(request.POST.get("unit"))).first()
     role = request.POST.get("role", "")
     return _apply(
         request, plan, task, lambda: services.add_unit(request.user, task, unit, role), _("已添加责任单位")

@@ -18,6 +18,7 @@ from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from anjian.core.filtering import int_or_none
 from anjian.org.models import Unit
 
 from . import services_tracking as st
@@ -38,13 +39,6 @@ BADGES = {
 }
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def _plan(request, pk):
     if not can_view_plans(request.user):
         raise PermissionDenied(_("您的角色不参与年度工作要点的报送"))
@@ -61,7 +55,7 @@ def current_period(plan, today=None):
 def _period(request, plan):
     wanted = request.POST.get("period") or request.GET.get("period")
     if wanted:
-        period = ReportingPeriod.objects.filter(plan=plan, pk=_int(wanted)).first()
+        period = ReportingPeriod.objects.filter(plan=plan, pk=int_or_none(wanted)).first()
         if period is None:
             raise Http404(_("该工作要点没有这个报送期"))
         return period
@@ -75,7 +69,7 @@ def _my_units(request, roles_by_task):
     """The user's reporting units that answer for something in the plan, and the one chosen."""
     named = {unit_id for roles in roles_by_task.values() for unit_id in roles}
     units = [u for u in reporting_units(request.user).order_by("name") if u.pk in named]
-    wanted = _int(request.POST.get("unit") or request.GET.get("unit"))
+    wanted = int_or_none(request.POST.get("unit") or request.GET.get("unit"))
     chosen = next((u for u in units if u.pk == wanted), units[0] if units else None)
     return units, chosen
 
@@ -134,7 +128,7 @@ def _report_unit(request, task, roles):
     mine = [u for u in reporting_units(request.user).order_by("name") if u.pk in roles]
     if not mine:
         raise PermissionDenied(_("您所在单位不是该任务的责任单位，不能报送"))
-    wanted = _int(request.POST.get("unit") or request.GET.get("unit"))
+    wanted = int_or_none(request.POST.get("unit") or request.GET.get("unit"))
     return next((u for u in mine if u.pk == wanted), mine[0]), mine
 
 
@@ -243,11 +237,11 @@ def _office_plan(request, pk):
 @require_http_methods(["GET", "POST"])
 def reminders(request, pk):
     plan = _office_plan(request, pk)
-    days = _int(request.GET.get("days"))
+    days = int_or_none(request.GET.get("days"))
     days = 7 if days is None or days < 0 or days > 366 else days
     if request.method == "POST":
         period = _period(request, plan)
-        unit = get_object_or_404(Unit, pk=_int(request.POST.get("unit")))
+        unit = get_object_or_404(Unit, pk=int_or_none(request.POST.get("unit")))
         try:
             letter = st.issue_letter(request.user, plan, period, unit)
         except PlanError as exc:
