@@ -3,6 +3,7 @@ unmatched unit in review (the rest it removes), accepts; the emergency bureau re
 task it leads; the office's overview then counts that report."""
 
 import pytest
+from playwright.sync_api import expect
 
 from anjian.plans.models import ReportingPeriod, Task, WorkPlan
 from anjian.testing import PASSWORD
@@ -20,13 +21,16 @@ def reported_by(page, unit):
 
 def fix_unmatched_units(page, keep_unit_name):
     """Points the first unmatched name at a unit, removes the other vague ones (有关部门 …)."""
-    first = page.locator("form.unmatched-unit").first
-    first.locator("select[name=unit]").select_option(label=keep_unit_name)
-    with page.expect_response(lambda r: "/units/" in r.url and r.request.method == "POST"):
-        first.get_by_role("button", name="指定").click()
-    while page.locator("form.unmatched-unit").count():
-        with page.expect_response(lambda r: "/remove/" in r.url and r.request.method == "POST"):
-            page.locator("form.unmatched-unit").first.get_by_role("button", name="删除").click()
+    forms = page.locator("form.unmatched-unit")
+    before = forms.count()
+    forms.first.locator("select[name=unit]").select_option(label=keep_unit_name)
+    forms.first.get_by_role("button", name="指定").click()
+    expect(forms).to_have_count(before - 1)
+    # Wait for each swap to land before the next click: the response arrives before htmx
+    # replaces the task, and a click on the old form meanwhile hits a detached button.
+    while remaining := forms.count():
+        forms.first.get_by_role("button", name="删除").click()
+        expect(forms).to_have_count(remaining - 1)
 
 
 def test_import_review_accept_report_and_see_the_overview_move(world, new_page):
