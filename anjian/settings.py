@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "anjian.checklists",
     "anjian.inspections",
     "anjian.plans",
+    "anjian.risks",
     "anjian.web",
     "anjian.api",
 ]
@@ -178,3 +179,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Base map tiles of the risk map (a Leaflet URL template). Government intranets point this at their
+# own tile server; empty means no tiles: the map draws territories and subjects on a blank base, as it
+# also does whenever the tiles cannot be reached.
+ANJIAN_MAP_TILES = os.environ.get("ANJIAN_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+ANJIAN_MAP_ATTRIBUTION = os.environ.get("ANJIAN_MAP_ATTRIBUTION", "© OpenStreetMap contributors")

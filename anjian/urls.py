@@ -13,6 +13,7 @@ urlpatterns = [
     path("inspections/", include("anjian.inspections.urls")),
     path("public/", include("anjian.inspections.urls_public")),
     path("plans/", include("anjian.plans.urls")),
+    path("risks/", include("anjian.risks.urls")),
     path("", include("anjian.web.urls")),
 ]
 # Uploaded photos are never served as plain files: hazards:photo checks the viewer's scope first.

@@ -23,6 +23,9 @@ FILES = [
     ("htmx.org/dist/htmx.min.js", "htmx/htmx.min.js"),
     ("echarts/dist/echarts.min.js", "echarts/echarts.min.js"),
     ("signature_pad/dist/signature_pad.umd.min.js", "signature_pad/signature_pad.umd.min.js"),
+    ("leaflet/dist/leaflet.js", "leaflet/leaflet.js"),
+    ("leaflet/dist/leaflet.css", "leaflet/leaflet.css"),
+    ("leaflet/dist/images", "leaflet/images"),
 ]
 
 

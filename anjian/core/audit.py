@@ -46,6 +46,15 @@ AUDITED_MODELS = {
     "plans.progressreport",
     "plans.targetprogress",
     "plans.reminderletter",
+    "risks.riskpolicy",
+    "risks.riskunit",
+    "risks.riskevent",
+    "risks.riskassessment",
+    "risks.controlmeasure",
+    "risks.installation",
+    "risks.inventoryline",
+    "risks.guarantor",
+    "risks.guarantorcheck",
     "core.attachment",
 }
 # Never copied into the log.

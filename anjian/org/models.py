@@ -28,6 +28,8 @@ class Territory(models.Model):
     path = models.CharField(max_length=100, unique=True, editable=False)
     lat = models.FloatField(null=True, blank=True)
     lon = models.FloatField(null=True, blank=True)
+    # GeoJSON geometry (Polygon or MultiPolygon, WGS 84) drawn on the risk map when known.
+    boundary = models.JSONField(null=True, blank=True)
     order = models.PositiveIntegerField(default=0)
     is_synthetic = models.BooleanField(default=False)
 

@@ -59,6 +59,12 @@ class Subject(models.Model):
     lat = models.FloatField(_("纬度"), null=True, blank=True)
     lon = models.FloatField(_("经度"), null=True, blank=True)
     risk_grade = models.CharField(_("风险等级"), max_length=10, choices=RiskGrade.choices, blank=True)
+    # Written by anjian.risks.grading: the grade after open major hazards, overdue hazards and accidents
+    # have raised it, and why (a list of {"code", "text"}), so the map and lists read one column.
+    dynamic_grade = models.CharField(
+        _("动态风险等级"), max_length=10, choices=RiskGrade.choices, blank=True, editable=False
+    )
+    grade_reasons = models.JSONField(_("定级依据"), default=list, blank=True, editable=False)
     supervising_unit = models.ForeignKey(
         Unit, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("监管单位")
     )
