@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from anjian.hazards.api import router as hazards_router
 from anjian.registry.api import router as subjects_router
+from anjian.risks.api import router as risks_router
 
 from . import errors
 from .auth import API_AUTH
@@ -26,3 +27,4 @@ errors.install(api)
 api.add_router("/auth", auth_router)
 api.add_router("/subjects", subjects_router)
 api.add_router("/hazards", hazards_router)
+api.add_router("/", risks_router)
