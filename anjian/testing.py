@@ -143,3 +143,57 @@ def make_checklist(code="test-generic", items=3, major_items=(2,), sector=None):
             major_by_rule=n in major_items,
         )
     return version
+
+
+def make_risk_register(subject, marker):
+    """A small risk register for `subject`, every name carrying `marker`: one unit with one event
+    (assessed LS 4×4, orange), one measure, and one installation with one inventory line and a
+    guarantor. Returns the event; the others hang off it (event.unit, event.measures, …) and
+    `subject.installations`."""
+    from decimal import Decimal
+
+    from anjian.risks.methods import assess
+    from anjian.risks.models import (
+        ControlMeasure,
+        Guarantor,
+        Installation,
+        InventoryLine,
+        RiskAssessment,
+        RiskEvent,
+        RiskPolicy,
+        RiskUnit,
+    )
+
+    unit = RiskUnit.objects.create(subject=subject, name=f"{marker}-UNIT", department="安全部")
+    event = RiskEvent.objects.create(unit=unit, name=f"{marker}-EVENT", accident_type="fire")
+    bands = RiskPolicy.current().bands
+    result = assess("ls", bands, 4, 4)
+    RiskAssessment.objects.create(
+        event=event,
+        method="ls",
+        l_value=4,
+        c_value=4,
+        score=result.score,
+        grade=result.grade,
+        bands=bands,
+        explanation=result.explanation,
+    )
+    event.grade = result.grade
+    event.save()
+    ControlMeasure.objects.create(event=event, kind="engineering", text=f"{marker}-MEASURE")
+    installation = Installation.objects.create(subject=subject, name=f"{marker}-INSTALLATION")
+    InventoryLine.objects.create(
+        installation=installation,
+        substance="甲醇",
+        name_cn="甲醇",
+        cas="67-56-1",
+        category="W5.3",
+        quantity_t=Decimal("10"),
+        critical_t=Decimal("500"),
+        beta=Decimal("1"),
+        basis="表1",
+    )
+    Guarantor.objects.create(
+        installation=installation, role="principal", name=f"{marker}-GUARANTOR", check_interval_days=90
+    )
+    return event
