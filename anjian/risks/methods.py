@@ -145,6 +145,9 @@ def validate_bands(bands):
         try:
             values = [Decimal(str(row[0])) for row in rows]
         except ArithmeticError:
+            values = None
+        # "NaN" and "Infinity" parse as Decimals but are no threshold (NaN would raise on comparing).
+        if values is None or not all(v.is_finite() for v in values):
             return _("%(m)s 的分界值应为数字") % {"m": method.upper()}
         if any(v <= 0 for v in values) or not values[0] > values[1] > values[2]:
             return _("%(m)s 的分界值应为正数且从红到黄依次减小") % {"m": method.upper()}
@@ -156,6 +159,8 @@ def _table_value(value, table, name):
         value = Decimal(str(value))
     except ArithmeticError:
         value = None
+    if value is not None and not value.is_finite():
+        value = None  # a signalling NaN would raise on the comparison below
     allowed = [v for v, _meaning in table]
     if value not in allowed:
         raise AssessmentError(
