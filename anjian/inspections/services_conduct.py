@@ -244,6 +244,10 @@ def _hazard_for(actor, inspection, result):
         HazardEvent.objects.get(hazard=hazard, action="report").attachments.add(*photos)
     result.hazard = hazard
     result.save(update_fields=["hazard", "updated_at"])
+    # A failed check of a risk control measure's item marks that measure failed (risks register).
+    from anjian.risks.services_register import link_failed_item
+
+    link_failed_item(hazard, result.item)
     return hazard
 
 
