@@ -45,6 +45,7 @@ def _items(user):
             )
         )
     items.append(("checklists:list", "checklists", pgettext_lazy("nav", "检查表"), "list-check"))
+    items.append(("risks:list", "risks", pgettext_lazy("nav", "风险"), "shield-exclamation"))
     from anjian.plans.permissions import can_view_plans
 
     if can_view_plans(user):
@@ -79,6 +80,7 @@ def navigation(request):
         for name, key, label, icon in _items(user)
     ]
     from anjian.hazards.services import can_report
+    from anjian.risks.permissions import can_read_manuals
 
     person = getattr(user, "person", None)
     roles = sorted(scope_for(user).roles)
@@ -92,4 +94,5 @@ def navigation(request):
         "nav_compact": "d-xl-none d-xxl-inline" if translation.get_language() == "en" else "",
         "nav_can_report": can_report(user),
         "nav_can_edit_subjects": can_edit_subjects(user),
+        "risk_tabs_government": can_read_manuals(user),
     }
