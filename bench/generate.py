@@ -168,6 +168,8 @@ SUBJECT_FIELDS = (
     "lat",
     "lon",
     "risk_grade",
+    "dynamic_grade",
+    "grade_reasons",
     "supervising_unit_id",
     "supervisor_id",
     "contact_name",
@@ -296,6 +298,8 @@ def insert_subjects(rng, total, progress):
                 (village.lat or 0) + rng.uniform(-0.004, 0.004),
                 (village.lon or 0) + rng.uniform(-0.004, 0.004),
                 rng.choices(RiskGrade.values, (2, 8, 40, 50))[0],
+                "",  # dynamic grade and reasons: written by the first re-grading (anjian risks regrade)
+                "[]",
                 unit_id,
                 None,
                 "",
