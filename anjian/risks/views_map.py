@@ -104,6 +104,7 @@ def _map_config(query):
             "assessed": _("评价等级"),
             "reasons": _("定级依据"),
             "open": _("查看监管对象"),
+            "open_installation": _("查看危险源详情"),
             "installation": _("重大危险源"),
             "subject": _("所属对象"),
             "major_grade": _("级别"),

@@ -47,7 +47,9 @@
       tiles.addTo(map);
     }
     var townBounds = drawTerritories(map);
-    if (townBounds.isValid()) map.fitBounds(townBounds, { padding: [10, 10] });
+    // No animation: Leaflet drops a new view asked for while a zoom animation is still running,
+    // and the data usually arrives within it.
+    if (townBounds.isValid()) map.fitBounds(townBounds, { padding: [10, 10], animate: false });
     say(words.loading);
     fetch(config.data_url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
@@ -106,7 +108,10 @@
     points.addTo(map);
     majors.addTo(map);
     var target = bounds.isValid() ? bounds : townBounds;
-    if (target.isValid()) map.fitBounds(target, { padding: [20, 20], maxZoom: 15 });
+    // One point (an enterprise's own map) has bounds of no size: centre on it instead.
+    if (target.isValid() && target.getNorthEast().equals(target.getSouthWest())) map.setView(target.getCenter(), 15, { animate: false });
+    else if (target.isValid()) map.fitBounds(target, { padding: [20, 20], maxZoom: 15, animate: false });
+    box.setAttribute("data-zoom", String(map.getZoom()));
     var text = fill(words.shown, { n: subjects, m: installations });
     if (data.missing_coordinates) text += "；" + fill(words.missing, { n: data.missing_coordinates });
     say(text);
@@ -119,7 +124,8 @@
     var label = el("span", p.grade_label);
     label.style.backgroundColor = colour;
     holder.appendChild(label);
-    return L.divIcon({ className: "installation-icon grade-" + p.grade, html: holder.innerHTML, iconSize: [34, 22], iconAnchor: [17, 11] });
+    // Anchored above the point so the subject's own circle below it stays visible and clickable.
+    return L.divIcon({ className: "installation-icon grade-" + p.grade, html: holder.innerHTML, iconSize: [34, 22], iconAnchor: [17, 30] });
   }
 
   function subjectPopup(p, data) {
@@ -152,7 +158,7 @@
     field(list, words.major_grade, p.grade_label);
     field(list, "R", p.r == null ? "—" : p.r.toFixed(2));
     root.appendChild(list);
-    var link = el("a", words.open);
+    var link = el("a", words.open_installation);
     link.href = config.installation_url + p.id + "/";
     root.appendChild(link);
     return root;
