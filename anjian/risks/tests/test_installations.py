@@ -232,6 +232,8 @@ def test_enterprise_edits_own_and_cannot_reach_others(world):
     own = make(world)
     other = make(world, user="city", subject="ent_b", name="他人罐区")
     client = client_for(world.users["enterprise"])
+    page = client.get(reverse("risks:installation_edit", args=[own.pk])).content.decode()
+    assert 'value="液氯"' in page and 'value="31.25"' in page and 'id="line-template"' in page
     rows = (("甲醇", "100", "W5.3"),)
     response = client.post(reverse("risks:installation_edit", args=[own.pk]), form_data(rows=rows))
     assert response.status_code == 302
@@ -268,6 +270,13 @@ def test_town_b_gets_404_on_town_a_installation_pages(world):
     for name in ("installation_delete", "installation_guarantor", "installation_check"):
         assert client.post(reverse(f"risks:{name}", args=[installation.pk]), {}).status_code == 404
     assert "液氯储罐区" not in client.get(reverse("risks:installation_list")).content.decode()
+
+
+def test_office_without_subject_picks_one(world):
+    client = client_for(world.users["town_b"])
+    page = client.get(reverse("risks:installation_new"), {"q": "大溪"}).content.decode()
+    assert f'data-subject="{world.subjects["ent_b"].pk}"' in page
+    assert world.subjects["ent_a"].name not in page
 
 
 def test_grid_may_read_but_not_edit(world):
@@ -319,3 +328,28 @@ def test_detail_guarantor_and_check_forms(world):
     tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
     response = client.post(check_url, {"guarantor": guarantor.pk, "done_on": tomorrow})
     assert response.status_code == 422 and "晚于今天" in response.content.decode()
+
+
+# --- demo ----------------------------------------------------------------------------------------
+
+
+def test_demo_builds_three_graded_majors_once(world):
+    from anjian.demo.installations import build_installations
+    from anjian.testing import make_subject
+
+    villages_b = list(world.town_b.children.order_by("path"))
+    for n in range(5):
+        territory = world.grid.parent if n % 2 == 0 else villages_b[0]
+        make_subject(f"演示化工{n}有限公司", territory, "hazardous_chemicals", n=100 + n, is_synthetic=True)
+    make_subject("非演示化工", world.grid.parent, "hazardous_chemicals", n=200)
+    assert build_installations(progress=lambda *_: None) == 5
+    majors = Installation.objects.filter(is_major=True)
+    assert sorted(majors.values_list("grade", flat=True)) == [2, 3, 4]
+    assert {i.subject.town.name for i in majors if i.grade in (2, 3)} == {"泽国镇", "大溪镇"}
+    assert Installation.objects.filter(is_major=False, is_synthetic=True).count() == 2
+    assert Guarantor.objects.count() == 9 and GuarantorCheck.objects.exists()
+    # The 四级 one's operational guarantor last checked 9 days ago (weekly duty): overdue.
+    overdue = si.overdue_guarantors(world.users["city"])
+    assert [(s.guarantor.role, s.guarantor.installation.grade) for s in overdue] == [("operational", 4)]
+    assert build_installations(progress=lambda *_: None) == 0
+    assert Installation.objects.count() == 5
