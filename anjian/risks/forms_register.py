@@ -124,25 +124,28 @@ class AssessmentForm(RegisterForm):
     """Both methods' fields; the page shows the chosen method's, the view passes those on."""
 
     method = forms.ChoiceField(label=_("评价方法"), choices=RiskAssessment.Method.choices)
-    lec_l = forms.ChoiceField(
-        label=_("L 事故发生的可能性"), required=False, choices=_table_choices(methods.LEC_L)
-    )
-    lec_e = forms.ChoiceField(
-        label=_("E 暴露于危险环境的频繁程度"), required=False, choices=_table_choices(methods.LEC_E)
-    )
-    lec_c = forms.ChoiceField(
-        label=_("C 发生事故可能造成的后果"), required=False, choices=_table_choices(methods.LEC_C)
-    )
-    ls_l = forms.ChoiceField(
-        label=_("L 事件发生的可能性"), required=False, choices=_table_choices(methods.LS_L)
-    )
-    ls_s = forms.ChoiceField(
-        label=_("S 事件后果严重性"), required=False, choices=_table_choices(methods.LS_S)
-    )
+    lec_l = forms.ChoiceField(label=_("L 事故发生的可能性"), required=False)
+    lec_e = forms.ChoiceField(label=_("E 暴露于危险环境的频繁程度"), required=False)
+    lec_c = forms.ChoiceField(label=_("C 发生事故可能造成的后果"), required=False)
+    ls_l = forms.ChoiceField(label=_("L 事件发生的可能性"), required=False)
+    ls_s = forms.ChoiceField(label=_("S 事件后果严重性"), required=False)
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     LEC_FIELDS = ("lec_l", "lec_e", "lec_c")
     LS_FIELDS = ("ls_l", "ls_s")
+    TABLES = {
+        "lec_l": methods.LEC_L,
+        "lec_e": methods.LEC_E,
+        "lec_c": methods.LEC_C,
+        "ls_l": methods.LS_L,
+        "ls_s": methods.LS_S,
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per form, so the meanings come out in the reader's language.
+        for name, table in self.TABLES.items():
+            self.fields[name].choices = _table_choices(table)
 
     def service_arguments(self):
         """method, l, c, e and note for services_register.assess, from the chosen method's fields."""

@@ -181,8 +181,6 @@ def _event_page(request, event, form=None, status=200):
         "loop_status": sr.event_status(event),
         "can_edit": can_edit,
         "form": form or (AssessmentForm(initial={"method": "lec"}) if can_edit else None),
-        "lec_tables": (("L", methods.LEC_L), ("E", methods.LEC_E), ("C", methods.LEC_C)),
-        "ls_tables": (("L", methods.LS_L), ("S", methods.LS_S)),
         "lec_bands": methods.band_text("lec", bands),
         "ls_bands": methods.band_text("ls", bands),
     }
