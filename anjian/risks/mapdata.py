@@ -8,7 +8,10 @@ and the words of the grade reasons travel once per answer (features carry keys i
 row costs a query of its own.
 """
 
-from django.db.models import Case, Count, F, When
+import json
+
+from django.db.models import Case, Count, F, TextField, When
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from anjian.core.filtering import FilterError, parse_choice_param, parse_int_param
@@ -66,8 +69,9 @@ def feature_collection(user, filters):
     `reasons` are indexes into it), and `missing_coordinates`, the subjects that have no point."""
     chosen = subjects(user, filters)
     placed = chosen.filter(lat__isnull=False, lon__isnull=False)
-    rows = placed.values_list(
-        "id", "name", "sector_id", "town_id", "shown_grade", "risk_grade", "grade_reasons", "lat", "lon"
+    # The reasons as stored text: subjects share a few dozen distinct lists, each decoded once.
+    rows = placed.annotate(reasons_text=Cast("grade_reasons", TextField())).values_list(
+        "id", "name", "sector_id", "town_id", "shown_grade", "risk_grade", "reasons_text", "lat", "lon"
     )
     reasons = _ReasonTexts()
     features, sector_ids, town_ids = [], set(), set()
@@ -88,7 +92,7 @@ def feature_collection(user, filters):
                     "town": town_id,
                     "grade": display.grade_key(shown),
                     "assessed": display.grade_key(assessed),
-                    "reasons": [reasons.index(reason) for reason in grade_reasons or ()],
+                    "reasons": reasons.indexes(grade_reasons),
                 },
             )
         )
@@ -151,13 +155,19 @@ def _point(lon, lat, properties):
 
 
 class _ReasonTexts:
-    """Each distinct reason put into words once: most subjects share a handful of them."""
+    """Each distinct reason put into words once, each distinct stored list decoded once."""
 
     def __init__(self):
-        self.texts, self._seen = [], {}
+        self.texts, self._seen, self._lists = [], {}, {}
 
-    def index(self, reason):
-        key = tuple(sorted((k, str(v)) for k, v in reason.items()))
+    def indexes(self, stored):
+        if stored not in self._lists:
+            reasons = json.loads(stored) if stored else []
+            self._lists[stored] = [self._index(reason) for reason in reasons or ()]
+        return self._lists[stored]
+
+    def _index(self, reason):
+        key = json.dumps(reason, sort_keys=True)
         if key not in self._seen:
             self._seen[key] = len(self.texts)
             self.texts.append(str(describe(reason)))

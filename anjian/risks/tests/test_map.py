@@ -270,3 +270,8 @@ def test_subject_page_before_dynamic_grading(mapped):
     response = client_for(mapped.users["town_b"]).get(f"/subjects/{mapped.subjects['ent_b'].pk}/")
     card = response.content.decode().split('id="subject-grade"')[1]
     assert "一般风险（黄）" in card.split('id="dynamic-grade"')[1] and "尚未动态评定" in card
+
+
+def test_data_is_compressed_when_the_browser_accepts_it(mapped):
+    response = client_for(mapped.users["city"]).get("/risks/map/data/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
