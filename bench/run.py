@@ -381,6 +381,9 @@ def main(argv=None):
     from . import plans  # the work-plan parser (issue 4): one line after the draw's
 
     results.update(plans.run(args.repeat, out=lambda line: print(line, flush=True), only=args.only))
+    from . import risks  # re-grading every subject after a rule change (issue 5): one line after the plan's
+
+    results.update(risks.run(args.repeat, out=lambda line: print(line, flush=True), only=args.only))
     if not args.only:  # a partial run would leave an incomplete file to compare against
         log(f"bench {args.scale}: timings saved to {save(args.scale, results, counts)}")
 

@@ -16,7 +16,7 @@ policy changes and once a day (`anjian risks regrade`), since hazards become ove
 
 from collections import defaultdict
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,4 +155,8 @@ def describe(reason):
 def _count_by_subject(queryset, subject_ids):
     if subject_ids is not None:
         queryset = queryset.filter(subject_id__in=subject_ids)
-    return dict(queryset.values("subject_id").annotate(n=Count("id")).values_list("subject_id", "n"))
+    # Grouped by `subject_id + 0`, not the column: grouping by the column lets SQLite walk the whole
+    # (subject, found_at) index to skip the sort, one random table read per hazard (2.3 s for a
+    # million); the expression leaves it the status indexes and a small sort (0.2 s).
+    grouped = queryset.order_by().values(sid=F("subject_id") + 0).annotate(n=Count("id"))
+    return dict(grouped.values_list("sid", "n"))
