@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from docx import Document
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -25,7 +26,7 @@ from anjian.hazards import services
 from anjian.hazards.models import Hazard
 from anjian.inspections.models import AvoidanceRule, Draw, Inspection, InspectionPlan, ItemResult
 from anjian.org.models import Unit
-from anjian.testing import make_checklist
+from anjian.testing import make_checklist, make_risk_register
 
 # Which subjects each persona may see (anjian.testing). Markers of the others must never show.
 VISIBLE = {
@@ -134,6 +135,34 @@ ROUTES = {
     "plans/<int:pk>/review/tasks/<int:task_pk>/targets/add/": PLAN_POST,
     "plans/<int:pk>/review/targets/<int:target_pk>/edit/": PLAN_POST,
     "plans/<int:pk>/review/targets/<int:target_pk>/delete/": PLAN_POST,
+    # Risks: the register, 一点一策, installations, the map and the manuals.
+    "risks/": ("list", ("", "?grade=orange", "?active=1", "?q=MARK")),
+    "risks/subjects/<int:subject_id>/": "subject",
+    "risks/subjects/<int:subject_id>/units/new/": "subject",
+    "risks/units/<int:pk>/edit/": "risk-unit",
+    "risks/units/<int:pk>/delete/": "post-risk-unit",
+    "risks/units/<int:unit_id>/events/new/": "risk-unit",
+    "risks/events/<int:pk>/": "risk-event",
+    "risks/events/<int:pk>/edit/": "risk-event",
+    "risks/events/<int:pk>/delete/": "post-risk-event",
+    "risks/events/<int:pk>/assess/": "post-risk-event",
+    "risks/events/<int:event_id>/measures/new/": "risk-event",
+    "risks/measures/<int:pk>/edit/": "measure",
+    "risks/measures/<int:pk>/delete/": "post-measure",
+    "risks/installations/": ("list", ("", "?major=1", "?q=MARK")),
+    "risks/installations/new/": ("list", ("", "?q=MARK", "?q=泽国", "?q=大溪")),
+    "risks/installations/<int:pk>/": "installation",
+    "risks/installations/<int:pk>/edit/": "installation",
+    "risks/installations/<int:pk>/delete/": "post-installation",
+    "risks/installations/<int:pk>/guarantors/": "post-installation",
+    "risks/installations/<int:pk>/checks/": "post-installation",
+    "risks/map/": ("list", ("", "?grade=orange")),
+    "risks/map/data/": ("list", ("", "?grade=orange")),
+    "risks/map/summary/": "list",
+    "risks/manuals/": "list",
+    "risks/manuals/<str:kind>/<int:pk>/": "manual-town",
+    "risks/manuals/<str:kind>/<int:pk>/docx/": "manual-town",
+    "risks/policy/": "list",
     "api/v1/": "list",
     "api/v1/auth/token": "public",
     "api/v1/openapi.json": "public",
@@ -143,6 +172,8 @@ ROUTES = {
     "api/v1/hazards": "list",
     "api/v1/hazards/<int:hazard_id>": "hazard",
     "api/v1/hazards/<int:hazard_id>/transitions": "post-hazard",
+    # Evaluates the posted inventory only; reads and returns no stored record.
+    "api/v1/major-hazards/evaluate": "skip: POST only; computes from the request body, reads no records",
 }
 
 
@@ -190,6 +221,7 @@ def marked(world):
         hazards[key].plan, hazards[key].inspection, hazards[key].draw = inspection_objects(
             world, key, subject, version, hazards[key]
         )
+        hazards[key].risk_event = make_risk_register(subject, f"MARK-{key}")
     return hazards
 
 
@@ -253,6 +285,7 @@ def markers(keys, world, hazards):
         found |= {f"MARK-{key}-HAZARD", world.subjects[key].name, hazard.code}
         found |= {f"MARK-{key}-PLAN", f"MARK-{key}-INSPECTION", f"MARK-{key}-NOTE", hazard.inspection.code}
         found.add(f"MARK-{key}-AVOID")
+        found |= {f"MARK-{key}-{part}" for part in ("UNIT", "EVENT", "MEASURE", "INSTALLATION", "GUARANTOR")}
     return found
 
 
@@ -266,8 +299,15 @@ def client_for(user, api=False):
     return client
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+
+
 def body_text(response):
     data = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith(DOCX):
+        document = Document(io.BytesIO(data))
+        cells = (cell.text for table in document.tables for row in table.rows for cell in row.cells)
+        return "\n".join([*(p.text for p in document.paragraphs), *cells])
     if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
         workbook = load_workbook(io.BytesIO(data), read_only=True)
         return "\n".join(
@@ -290,6 +330,16 @@ def post_transition(client, url):
 # grid user sees its subjects but not the town's plans.
 VISIBLE_PLANS = {**VISIBLE, "grid": set(), "enterprise": set()}
 
+# 一级一册 of the subject's town: the government side may open any town's manual but a town user
+# only their own (ent_a and ent_c lie in 泽国镇); grid staff and enterprises open none. What a manual
+# shows is cut to the reader's scope, which the marker check on in-scope pages guards.
+VISIBLE_MANUALS = {
+    **{p: ALL for p in ("city", "sector", "dept", "inspector")},
+    "grid": set(),
+    "enterprise": set(),
+}
+VISIBLE_MANUALS |= {"town_a": VISIBLE["town_a"], "town_b": VISIBLE["town_b"]}
+
 # kind → (the object of a subject key, who sees it, whether the route is a POST)
 OBJECT_KINDS = {
     "subject": (lambda world, h, key: world.subjects[key], VISIBLE, False),
@@ -304,6 +354,15 @@ OBJECT_KINDS = {
     "draw": (lambda world, h, key: h[key].draw, VISIBLE_PLANS, False),
     "post-avoidance": (lambda world, h, key: h[key].avoidance, VISIBLE, True),
     "post-draw": (lambda world, h, key: h[key].draw, VISIBLE_PLANS, True),
+    "risk-unit": (lambda world, h, key: h[key].risk_event.unit, VISIBLE, False),
+    "post-risk-unit": (lambda world, h, key: h[key].risk_event.unit, VISIBLE, True),
+    "risk-event": (lambda world, h, key: h[key].risk_event, VISIBLE, False),
+    "post-risk-event": (lambda world, h, key: h[key].risk_event, VISIBLE, True),
+    "measure": (lambda world, h, key: h[key].risk_event.measures.get(), VISIBLE, False),
+    "post-measure": (lambda world, h, key: h[key].risk_event.measures.get(), VISIBLE, True),
+    "installation": (lambda world, h, key: world.subjects[key].installations.get(), VISIBLE, False),
+    "post-installation": (lambda world, h, key: world.subjects[key].installations.get(), VISIBLE, True),
+    "manual-town": (lambda world, h, key: world.subjects[key].town, VISIBLE_MANUALS, False),
 }
 
 
@@ -313,21 +372,29 @@ def post_object(client, url, kind):
     return client.post(url, {})
 
 
-def check_object_route(client, route, kind, persona, world, hazards):
+def check_object_route(client, route, kind, persona, world, hazards, hidden_markers):
+    """Out-of-scope objects answer 404; an in-scope one is shown and shows nothing out of scope."""
     get_object, visible, is_post = OBJECT_KINDS[kind]
     problems = []
     for key in sorted(ALL - visible[persona]):
-        pk = get_object(world, hazards, key).pk
-        url = fill(route, pk=pk, hazard_id=pk, subject_id=pk)
+        url = object_url(route, get_object(world, hazards, key).pk)
         response = post_object(client, url, kind) if is_post else client.get(url)
         if response.status_code != 404:
             problems.append(f"{persona} {url}: {response.status_code} for an out-of-scope {kind}")
     if not is_post and "ent_a" in visible[persona]:
-        pk = get_object(world, hazards, "ent_a").pk
-        url = fill(route, pk=pk, hazard_id=pk, subject_id=pk)
-        if client.get(url).status_code in (404, 500):
+        url = object_url(route, get_object(world, hazards, "ent_a").pk)
+        response = client.get(url)
+        if response.status_code in (404, 500):
             problems.append(f"{persona} {url}: an in-scope object is not shown")
+        elif response.status_code == 200 and not url.endswith(".pdf") and "/photos/" not in url:
+            leaked = sorted(m for m in hidden_markers if m in body_text(response))
+            if leaked:
+                problems.append(f"{persona} {url}: shows {leaked}")
     return problems
+
+
+def object_url(route, pk):
+    return fill(route, pk=pk, hazard_id=pk, subject_id=pk, kind="town")
 
 
 def check_list_route(client, route, queries, persona, hidden_markers):
@@ -359,7 +426,7 @@ def test_no_role_sees_what_is_not_theirs(persona, world, marked):
         if kind == "list":
             problems += check_list_route(client, route, queries, persona, hidden_markers)
         else:
-            problems += check_object_route(client, route, kind, persona, world, marked)
+            problems += check_object_route(client, route, kind, persona, world, marked, hidden_markers)
     assert not problems, "\n".join(problems)
 
 
@@ -382,7 +449,11 @@ def test_anonymous_sees_nothing(world, marked):
         if kind == "public" or kind.startswith("skip"):
             continue
         url = fill(
-            route, pk=marked["ent_a"].pk, hazard_id=marked["ent_a"].pk, subject_id=world.subjects["ent_a"].pk
+            route,
+            pk=marked["ent_a"].pk,
+            hazard_id=marked["ent_a"].pk,
+            subject_id=world.subjects["ent_a"].pk,
+            kind="town",
         )
         response = client.get(url)
         assert response.status_code in (302, 401, 404, 405), f"{url}: {response.status_code}"

@@ -20,8 +20,11 @@ from anjian.registry.models import Subject
 from . import hazards as hazard_gen
 from . import subjects as subject_gen
 from .accounts import ensure_accounts
+from .boundaries import build_boundaries
 from .inspections import build_inspections
+from .installations import build_installations
 from .plans import build_plans
+from .risks import build_risk_registers
 
 DEFAULT_SUBJECTS = 2_000
 DEFAULT_HAZARDS = 10_000
@@ -43,6 +46,11 @@ def build_demo(subjects=DEFAULT_SUBJECTS, hazards=DEFAULT_HAZARDS, progress=prin
         progress(f"合成隐患：新增 {added_hazards}（事件 {added_events}），共 {demo_hazards().count()}")
         added_inspections = build_inspections(users, progress=progress)
         build_plans(users, progress=progress)
+        # After the inspections: the registers link their measures to the checklist library and to the
+        # hazards the demo inspections raised; installations act through the office's account.
+        build_boundaries(progress=progress)
+        build_installations(progress=progress)
+        build_risk_registers(progress=progress)
         if added_subjects or added_hazards:
             # One change-log entry for the bulk rows, in the same transaction, so the chain tells
             # what was loaded behind the signals' back.

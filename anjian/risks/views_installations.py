@@ -220,8 +220,8 @@ def installation_new(request):
 
 @login_required
 def installation_edit(request, pk):
+    installation = _installation(request.user, pk)  # scope first: out of scope is 404 for everyone
     _require_editor(request.user)
-    installation = _installation(request.user, pk)
     return _edit_page(request, installation.subject, installation)
 
 

@@ -1,9 +1,9 @@
 """一级一册 pages: pick a town or a department, read its manual (printable), download it as Word.
 
 Refusals: a user whose roles are not on the government side (an enterprise account) gets 403 on
-every page — the manuals are the government's working documents, and a town or a department is no
-secret whose existence a 404 would hide. A town or department the user may not pick (outside their
-territory, not their department) is 404, as anything out of scope is. Which owners a user may pick is
+the picker — the manuals are the government's working documents — and 404 on a manual, as for a town
+or department the user may not pick (outside their territory, not their department): anything out of
+scope is 404. Which owners a user may pick is
 `manual.owners_for` (see its module doc)."""
 
 from django.contrib.auth.decorators import login_required
@@ -29,7 +29,8 @@ def _require_reader(user):
 
 
 def _owner_or_404(user, kind, pk):
-    _require_reader(user)
+    # Nobody outside the government side may pick any owner, so they get the same 404 as for a town
+    # out of scope: a manual page never tells which towns or departments exist.
     owner = mn.find_owner(user, kind, pk)
     if owner is None:
         raise Http404(_("该镇（街道）或部门不存在，或不在您的管辖范围内"))
