@@ -90,15 +90,19 @@ def band_text(method, bands):
     """The bands in words, e.g. "D>320 红；160<D≤320 橙；…", for explanations and the policy page."""
     rule = bands[method]
     letter = "D" if method == "lec" else "R"
-    strict = rule["compare"] == "gt"
+    # LEC's bands are open below and closed above; LS's include their lower bound.
+    below, at_most = ("<", "≤") if rule["compare"] == "gt" else ("≤", "<")
     parts, upper = [], None
     for threshold, grade in rule["bands"]:
-        low = f"{letter}{'>' if strict else '≥'}{_number(threshold)}"
-        high = "" if upper is None else f"，{letter}{'≤' if strict else '<'}{_number(upper)}"
-        parts.append(f"{low}{high} {GRADE_LABELS[grade]}")
+        low = _number(threshold)
+        if upper is None:
+            span = f"{letter}{'>' if below == '<' else '≥'}{low}"
+        else:
+            span = f"{low}{below}{letter}{at_most}{_number(upper)}"
+        parts.append(f"{span} {GRADE_LABELS[grade]}")
         upper = threshold
     if upper is not None:
-        parts.append(f"{letter}{'≤' if strict else '<'}{_number(upper)} {GRADE_LABELS[RiskGrade.BLUE]}")
+        parts.append(f"{letter}{at_most}{_number(upper)} {GRADE_LABELS[RiskGrade.BLUE]}")
     return "；".join(parts)
 
 

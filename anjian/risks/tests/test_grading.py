@@ -308,7 +308,7 @@ def test_new_bands_regrade_events_from_their_latest_assessment_only(world):
     for assessment, grade in ((first, "orange"), (latest, "orange")):
         stored = RiskAssessment.objects.get(pk=assessment.pk)
         assert stored.grade == grade and stored.bands == default_bands()
-        assert "D>160，D≤320" in stored.explanation
+        assert "160<D≤320" in stored.explanation
     assert RiskAssessment.objects.get(pk=latest.pk).score == Decimal("180")
 
 

@@ -147,24 +147,24 @@ def test_decimal_thresholds_and_scores():
 
 def test_band_text_wording_for_the_defaults():
     assert band_text("lec", BANDS) == (
-        "D>320 重大风险（红）；D>160，D≤320 较大风险（橙）；D>70，D≤160 一般风险（黄）；D≤70 低风险（蓝）"
+        "D>320 重大风险（红）；160<D≤320 较大风险（橙）；70<D≤160 一般风险（黄）；D≤70 低风险（蓝）"
     )
     assert band_text("ls", BANDS) == (
-        "R≥20 重大风险（红）；R≥15，R<20 较大风险（橙）；R≥9，R<15 一般风险（黄）；R<9 低风险（蓝）"
+        "R≥20 重大风险（红）；15≤R<20 较大风险（橙）；9≤R<15 一般风险（黄）；R<9 低风险（蓝）"
     )
 
 
 def test_band_text_writes_numbers_without_trailing_zeros():
     bands = custom("ge", ((Decimal("400.0"), "red"), ("200.50", "orange"), (Decimal("1E+2"), "yellow")))
     assert band_text("lec", bands) == (
-        "D≥400 重大风险（红）；D≥200.5，D<400 较大风险（橙）；D≥100，D<200.5 一般风险（黄）；D<100 低风险（蓝）"
+        "D≥400 重大风险（红）；200.5≤D<400 较大风险（橙）；100≤D<200.5 一般风险（黄）；D<100 低风险（蓝）"
     )
 
 
 def test_band_text_is_in_the_explanation_with_the_bands_in_force():
     bands = custom("ge", ((160, "red"), (70, "orange"), (20, "yellow")))
     result = lec("10", "1", "7", bands)
-    assert band_text("lec", bands) in result.explanation and "D≥70，D<160" in result.explanation
+    assert band_text("lec", bands) in result.explanation and "70≤D<160" in result.explanation
 
 
 @pytest.mark.parametrize(

@@ -143,7 +143,7 @@ def test_government_reads_the_rules_without_a_form(client, world, who):
     response = client.get(URL)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "D&gt;320 重大风险（红）；D&gt;160，D≤320 较大风险（橙）" in html
+    assert "D&gt;320 重大风险（红）；160&lt;D≤320 较大风险（橙）" in html
     assert "R≥20 重大风险（红）" in html
     assert "160&lt;D≤320" in html and "9≤R&lt;15" in html and "R&lt;9" in html
     assert "存在未销号重大隐患时" in html and "直接定为重大风险（红）" in html
