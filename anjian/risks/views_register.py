@@ -91,8 +91,25 @@ def event_list(request):
     counts = sr.measure_counts(event.pk for event in page.object_list)
     for event in page.object_list:
         event.measure_total, event.measure_failed = counts.get(event.pk, (0, 0))
-    context = {"form": form, "page_obj": page, "events": page.object_list, "filtered": bool(request.GET)}
+    context = {
+        "form": form,
+        "page_obj": page,
+        "events": page.object_list,
+        "filtered": bool(request.GET),
+        "own_subject": _own_subject(user),
+    }
     return render(request, "risks/register_list.html", context, status=status)
+
+
+def _own_subject(user):
+    """An enterprise account's own subject, whose register it keeps (its entry point, since the
+    list is empty until the first unit is added)."""
+    from anjian.core.scope import scope_for
+    from anjian.org.models import Role
+
+    if scope_for(user).roles != {Role.ENTERPRISE}:
+        return None
+    return user.roles.filter(role=Role.ENTERPRISE).values_list("subject", flat=True).first()
 
 
 # ---------------------------------------------------------------------------------------------

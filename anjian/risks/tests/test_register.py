@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.http import Http404
+from django.test import Client
 from django.urls import reverse
 
 from anjian.risks import services_register as sr
@@ -411,3 +412,12 @@ def test_forms_create_unit_event_and_measure(client, world):
     assert answer.status_code == 302 and ControlMeasure.objects.get().checklist_item == item
     bad = client.post(reverse("risks:event_new", args=[unit.pk]), {"name": "", "accident_type": "vessel"})
     assert bad.status_code == 422 and RiskEvent.objects.count() == 1
+
+
+def test_an_enterprise_finds_its_own_register_from_the_list(world):
+    client = Client()
+    client.force_login(world.users["enterprise"])
+    body = client.get(reverse("risks:list")).content.decode()
+    assert f'href="{reverse("risks:subject", args=[world.subjects["ent_a"].pk])}"' in body
+    client.force_login(world.users["town_a"])
+    assert 'id="own-register"' not in client.get(reverse("risks:list")).content.decode()
