@@ -131,3 +131,11 @@ def test_an_unassessed_event_says_so(world, register):
     )
     assert sr.event_status(unassessed).code == "unassessed"
     assert str(sr.event_status(unassessed).label) == "未评价"
+
+
+def test_the_hazard_page_names_the_risk_it_breaks(client, world, version, register):
+    event, alarm, drill, plain = register
+    (hazard,) = finish_inspection(world, version, fail=("T-1",))
+    client.force_login(world.users["town_a"])
+    html = client.get(reverse("hazards:detail", args=[hazard.pk])).content.decode()
+    assert 'id="hazard-risks"' in html and reverse("risks:event", args=[event.pk]) in html
