@@ -66,12 +66,14 @@ def test_navigation_differs_by_role(world, client_for, django_user_model):
         "inspections:list",
         "inspections:plan_list",
         "checklists:list",
+        "risks:list",
         "plans:list",
         "hazards:new",
     }
     enterprise = nav_links(client_for("enterprise").get(reverse("dashboard")))
     assert "inspections:self_log" in enterprise and "inspections:plan_list" not in enterprise
     assert "plans:list" not in enterprise
+    assert "risks:list" in enterprise  # an enterprise keeps its own risk register
     assert "市安委办" in city.content.decode()
     # A user without any role may look but not report: no 上报隐患 entry, and the form is refused.
     bare = django_user_model.objects.create_user("bare", password=PASSWORD)
