@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "anjian.inspections",
     "anjian.plans",
     "anjian.risks",
+    "anjian.accidents",
+    "anjian.ranking",
     "anjian.web",
     "anjian.api",
 ]

@@ -14,6 +14,8 @@ urlpatterns = [
     path("public/", include("anjian.inspections.urls_public")),
     path("plans/", include("anjian.plans.urls")),
     path("risks/", include("anjian.risks.urls")),
+    path("accidents/", include("anjian.accidents.urls")),
+    path("ranking/", include("anjian.ranking.urls")),
     path("", include("anjian.web.urls")),
 ]
 # Uploaded photos are never served as plain files: hazards:photo checks the viewer's scope first.

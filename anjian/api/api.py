@@ -4,6 +4,7 @@ OpenAPI at /api/v1/openapi.json, interactive docs at /api/v1/docs."""
 
 from ninja import NinjaAPI
 
+from anjian.accidents.api import router as accidents_router
 from anjian.hazards.api import router as hazards_router
 from anjian.registry.api import router as subjects_router
 from anjian.risks.api import router as risks_router
@@ -28,3 +29,4 @@ api.add_router("/auth", auth_router)
 api.add_router("/subjects", subjects_router)
 api.add_router("/hazards", hazards_router)
 api.add_router("/", risks_router)
+api.add_router("/accidents", accidents_router)

@@ -55,6 +55,14 @@ AUDITED_MODELS = {
     "risks.inventoryline",
     "risks.guarantor",
     "risks.guarantorcheck",
+    "accidents.accident",
+    "accidents.keyperiod",
+    "accidents.yeartarget",
+    "ranking.scheme",
+    "ranking.schemeindicator",
+    "ranking.rankingrun",
+    "ranking.interview",
+    "ranking.commitment",
     "core.attachment",
 }
 # Never copied into the log.

@@ -1,0 +1,21 @@
+"""Who may record accidents: the government side with a supervising role over the place."""
+
+from anjian.core.scope import scope_for
+from anjian.org.models import Role
+
+RECORDERS = frozenset({Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.DEPARTMENT, Role.TOWN})
+GOVERNMENT = RECORDERS | {Role.GRID, Role.INSPECTOR}
+
+
+def can_record_accidents(user):
+    return bool(scope_for(user).roles & RECORDERS)
+
+
+def can_view_accidents(user):
+    """Enterprises see none (an accident record names victims' counts of other units)."""
+    return bool(scope_for(user).roles & GOVERNMENT)
+
+
+def can_set_targets(user):
+    """Key periods and the year's control figures are the committee office's."""
+    return Role.CITY_OFFICE in scope_for(user).roles

@@ -1,0 +1,18 @@
+"""Who may compute and publish rankings, and who may read them."""
+
+from anjian.core.scope import scope_for
+from anjian.org.models import Role
+
+GOVERNMENT = frozenset(
+    {Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.DEPARTMENT, Role.TOWN, Role.GRID, Role.INSPECTOR}
+)
+
+
+def can_manage_ranking(user):
+    """The committee office sets the scheme, computes, publishes and summons: it runs the ranking."""
+    return Role.CITY_OFFICE in scope_for(user).roles
+
+
+def can_view_ranking(user):
+    """The ranking is published to every town and department; enterprises do not see it."""
+    return bool(scope_for(user).roles & GOVERNMENT)
