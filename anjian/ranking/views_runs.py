@@ -1,3 +1,146 @@
-"""(being written)"""
+"""The ranking's front page (months and their runs, the latest published ranking, computing a month)
+and one run's page (the table, publish, re-run, bulletin and 约谈 links).
 
-urlpatterns = []
+Readers: every government user (permissions.can_view_ranking). Enterprise accounts get 403, not
+404: a ranking is no record of anyone's, there is nothing whose existence to hide; the pages are
+simply not for their role (as the risk policy page answers them). A run that does not exist is 404.
+Computing and publishing is the committee office's (permissions.can_manage_ranking); the services
+decide and this module only turns their refusals into messages.
+"""
+
+import datetime
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import charts, services
+from .forms import ComputeForm, RerunForm
+from .models import RankingRun
+from .permissions import can_manage_ranking, can_view_ranking
+
+
+def require_reader(user):
+    if not can_view_ranking(user):
+        raise PermissionDenied(_("月度晾晒仅供政府部门查看"))
+
+
+def require_manager(user):
+    if not can_manage_ranking(user):
+        raise PermissionDenied(_("只有市安委办可以计算和发布月度晾晒"))
+
+
+def service_errors():
+    """The exceptions by which the ranking services refuse bad input."""
+    own = getattr(services, "RankingError", None)
+    return (ValidationError, ValueError, *((own,) if own else ()))
+
+
+def error_text(exc):
+    """A service refusal as one line; a refusal that says 403 becomes PermissionDenied."""
+    if getattr(exc, "status", None) == 403:
+        raise PermissionDenied(str(getattr(exc, "message", exc)))
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(getattr(exc, "message", None) or exc)
+
+
+def _months():
+    """[(month, [runs newest version first])], newest month first."""
+    runs = RankingRun.objects.select_related("computed_by", "published_by").order_by("-month", "-version")
+    return [(month, list(group)) for month, group in groupby(runs, key=lambda r: r.month)]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def index(request):
+    user = request.user
+    require_reader(user)
+    form = None
+    if can_manage_ranking(user):
+        form = ComputeForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                run = services.compute_run(user, data["month"], data["reason"])
+            except service_errors() as exc:
+                messages.error(request, error_text(exc))
+            else:
+                messages.success(request, _("已计算 %(run)s，请核对后发布") % {"run": run})
+                return redirect("ranking:run", run.pk)
+    elif request.method == "POST":
+        require_manager(user)
+    published = charts.published_runs()
+    latest = published[-1] if published else None
+    context = {
+        "months": _months(),
+        "latest": latest,
+        "table": charts.run_table(latest) if latest else None,
+        "form": form,
+        "can_manage": form is not None,
+        "this_year": datetime.date.today().year,
+    }
+    return render(request, "ranking/index.html", context)
+
+
+@login_required
+def run_detail(request, pk):
+    require_reader(request.user)
+    run = get_object_or_404(RankingRun.objects.select_related("computed_by", "published_by"), pk=pk)
+    versions = RankingRun.objects.filter(month=run.month).order_by("-version")
+    context = {
+        "run": run,
+        "table": charts.run_table(run),
+        "versions": versions,
+        "can_manage": can_manage_ranking(request.user),
+        "rerun_form": RerunForm(),
+        "bottom_n": charts.bottom_n(run),
+    }
+    return render(request, "ranking/run.html", context)
+
+
+@login_required
+@require_POST
+def publish(request, pk):
+    require_reader(request.user)
+    run = get_object_or_404(RankingRun, pk=pk)
+    require_manager(request.user)
+    try:
+        services.publish(request.user, run)
+    except service_errors() as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, _("已发布 %(run)s") % {"run": run})
+    return redirect("ranking:run", run.pk)
+
+
+@login_required
+@require_POST
+def rerun(request, pk):
+    require_reader(request.user)
+    run = get_object_or_404(RankingRun, pk=pk)
+    require_manager(request.user)
+    form = RerunForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect("ranking:run", run.pk)
+    try:
+        new = services.compute_run(request.user, run.month, form.cleaned_data["reason"])
+    except service_errors() as exc:
+        messages.error(request, error_text(exc))
+        return redirect("ranking:run", run.pk)
+    messages.success(request, _("已重新计算为 %(run)s，请核对后发布") % {"run": new})
+    return redirect("ranking:run", new.pk)
+
+
+urlpatterns = [
+    path("", index, name="index"),
+    path("runs/<int:pk>/", run_detail, name="run"),
+    path("runs/<int:pk>/publish/", publish, name="publish"),
+    path("runs/<int:pk>/rerun/", rerun, name="rerun"),
+]
