@@ -197,3 +197,27 @@ def make_risk_register(subject, marker):
         installation=installation, role="principal", name=f"{marker}-GUARANTOR", check_interval_days=90
     )
     return event
+
+
+def make_accident(subject, marker, deaths=1, occurred_at=None):
+    """An accident at `subject`, its place and description carrying `marker` (level 一般 by rule for
+    fewer than 3 deaths; the services compute it, this builder only records it)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from anjian.accidents.models import Accident
+
+    return Accident.objects.create(
+        code=f"SG-{marker}"[:24],
+        occurred_at=occurred_at or timezone.now() - timedelta(days=1),
+        place=f"{marker}-PLACE",
+        subject=subject,
+        territory=subject.grid or subject.territory,
+        sector=subject.sector,
+        accident_type="machinery",
+        deaths=deaths,
+        description=f"{marker}-ACCIDENT",
+        level="general",
+        level_reason="死亡人数少于3人",
+    )
