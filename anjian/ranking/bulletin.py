@@ -93,9 +93,15 @@ def _main_codes(run):
 def _previous_ranks(run):
     """{town_id: rank} in the latest published run of the month before, if there is one."""
     month = run.month
-    previous = month.replace(year=month.year - 1, month=12) if month.month == 1 else month.replace(month=month.month - 1)
+    previous = (
+        month.replace(year=month.year - 1, month=12)
+        if month.month == 1
+        else month.replace(month=month.month - 1)
+    )
     earlier = (
-        RankingRun.objects.filter(month=previous, status=RankingRun.Status.PUBLISHED).order_by("-version").first()
+        RankingRun.objects.filter(month=previous, status=RankingRun.Status.PUBLISHED)
+        .order_by("-version")
+        .first()
     )
     return dict(earlier.scores.values_list("town_id", "rank")) if earlier else {}
 

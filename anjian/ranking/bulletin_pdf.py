@@ -16,7 +16,15 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.platypus import HRFlowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    HRFlowable,
+    KeepTogether,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from .bulletin import bulletin_data, table_header, table_row
 
@@ -31,13 +39,23 @@ def _styles():
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     # CJK text has no spaces: wordWrap="CJK" lets a line break between any two characters.
     body = ParagraphStyle(
-        "body", fontName=FONT, fontSize=12, leading=20, wordWrap="CJK", firstLineIndent=24, alignment=TA_JUSTIFY
+        "body",
+        fontName=FONT,
+        fontSize=12,
+        leading=20,
+        wordWrap="CJK",
+        firstLineIndent=24,
+        alignment=TA_JUSTIFY,
     )
     plain = ParagraphStyle("plain", parent=body, firstLineIndent=0)
     return {
-        "issuer": ParagraphStyle("issuer", parent=plain, fontSize=22, leading=30, alignment=TA_CENTER, textColor=RED),
+        "issuer": ParagraphStyle(
+            "issuer", parent=plain, fontSize=22, leading=30, alignment=TA_CENTER, textColor=RED
+        ),
         "number": ParagraphStyle("number", parent=plain, alignment=TA_CENTER),
-        "title": ParagraphStyle("title", parent=plain, fontSize=17, leading=26, alignment=TA_CENTER, spaceAfter=8),
+        "title": ParagraphStyle(
+            "title", parent=plain, fontSize=17, leading=26, alignment=TA_CENTER, spaceAfter=8
+        ),
         "heading": ParagraphStyle("heading", parent=body, spaceBefore=6, spaceAfter=2),
         "body": body,
         "plain": plain,
@@ -57,7 +75,9 @@ def _ranking_table(data, styles):
     fixed = [1.1 * cm, 2.6 * cm, 1.5 * cm]
     rest = (16 * cm - sum(fixed) - 1.4 * cm) / max(len(data.columns), 1)
     widths = [*fixed, *([rest] * len(data.columns)), 1.4 * cm]
-    table = Table([[_para(text, styles["cell"]) for text in row] for row in rows], colWidths=widths, repeatRows=1)
+    table = Table(
+        [[_para(text, styles["cell"]) for text in row] for row in rows], colWidths=widths, repeatRows=1
+    )
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -94,7 +114,9 @@ def score_chart(data):
         if row.summoned:
             chart.bars[(0, index)].fillColor = RED
     drawing.add(chart)
-    caption = String(CHART_WIDTH / 2, CHART_HEIGHT - 0.4 * cm, _("各镇（街道）得分"), fontName=FONT, fontSize=9)
+    caption = String(
+        CHART_WIDTH / 2, CHART_HEIGHT - 0.4 * cm, _("各镇（街道）得分"), fontName=FONT, fontSize=9
+    )
     caption.textAnchor = "middle"
     drawing.add(caption)
     return drawing

@@ -42,7 +42,11 @@ def make_run(month, *, status=RankingRun.Status.PUBLISHED, version=1, order=None
     )
     for rank, town in enumerate(order or towns(), start=1):
         score = Decimal(97 - 2 * rank)
-        parts = (score * Decimal("0.4"), score * Decimal("0.35"), None if rank == 2 else score * Decimal("0.25"))
+        parts = (
+            score * Decimal("0.4"),
+            score * Decimal("0.35"),
+            None if rank == 2 else score * Decimal("0.25"),
+        )
         TownScore.objects.create(
             run=run,
             town=town,
@@ -50,7 +54,12 @@ def make_run(month, *, status=RankingRun.Status.PUBLISHED, version=1, order=None
             rank=rank,
             enterprises=100,
             indicators={
-                item["code"]: {"value": 1, "normalised": 0.5, "points": None if p is None else float(p), "detail": {}}
+                item["code"]: {
+                    "value": 1,
+                    "normalised": 0.5,
+                    "points": None if p is None else float(p),
+                    "detail": {},
+                }
                 for item, p in zip(CONFIG["indicators"], parts, strict=True)
             },
         )

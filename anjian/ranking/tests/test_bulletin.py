@@ -1,11 +1,12 @@
 """The bulletin (通报) as Word and PDF, from runs stored as the engine stores them."""
 
+import datetime
 import io
 import re
 
 import pytest
-from docx import Document
 from django.urls import reverse
+from docx import Document
 
 from anjian.ranking import bulletin, bulletin_pdf
 from anjian.ranking.models import RankingRun
@@ -62,7 +63,7 @@ def test_docx_table_columns_and_missing_points(run):
 
 def test_change_against_previous_month(world):
     month = last_month()
-    previous = (month.replace(day=1) - __import__("datetime").timedelta(days=1)).replace(day=1)
+    previous = (month - datetime.timedelta(days=1)).replace(day=1)
     order = towns()
     make_run(previous, order=[order[1], order[0], *order[2:]])
     run = make_run(month)
