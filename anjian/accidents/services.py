@@ -133,7 +133,9 @@ def _clean(actor, data):
         raise AccidentError(_("未知字段：%(f)s") % {"f": "、".join(sorted(unknown))})
     subject = _subject(actor, data.get("subject"))
     if subject is not None:
-        territory, sector = subject.territory, subject.sector
+        # The subject's node in the tree (its grid when it has one), so the grid member who looks
+        # after the subject sees its accidents too.
+        territory, sector = subject.grid or subject.territory, subject.sector
     else:
         territory, sector = _territory(actor, data.get("territory")), _sector(data.get("sector"))
     accident_type = data.get("accident_type") or ""
