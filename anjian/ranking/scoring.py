@@ -210,6 +210,7 @@ def score_towns(values, config, vetoed=None):
     """Score and rank every town of `values` under `config` (see the module's docstring)."""
     vetoed = vetoed or {}
     items = config["indicators"]
+    values = {town: {code: dec(v) for code, v in row.items()} for town, row in values.items()}
     normalised = {
         item["code"]: normalise(
             {town: row.get(item["code"]) for town, row in values.items()},
