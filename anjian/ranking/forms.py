@@ -38,13 +38,11 @@ class ComputeForm(forms.Form):
 
 
 class RerunForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("重新计算原因"), widget=forms.Textarea(attrs={"rows": 2}))
-
-    def clean_reason(self):
-        reason = self.cleaned_data["reason"].strip()
-        if not reason:
-            raise forms.ValidationError(_("请填写重新计算的原因"))
-        return reason
+    reason = forms.CharField(
+        label=gettext_lazy("重新计算原因"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": gettext_lazy("请填写重新计算的原因")},
+    )
 
 
 class SensitivityForm(forms.Form):
