@@ -25,6 +25,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from anjian.org.models import Territory
 
+from .charts import previous_published
 from .models import RankingRun
 
 RED = RGBColor(0xC0, 0x00, 0x00)
@@ -91,18 +92,8 @@ def _main_codes(run):
 
 
 def _previous_ranks(run):
-    """{town_id: rank} in the latest published run of the month before, if there is one."""
-    month = run.month
-    previous = (
-        month.replace(year=month.year - 1, month=12)
-        if month.month == 1
-        else month.replace(month=month.month - 1)
-    )
-    earlier = (
-        RankingRun.objects.filter(month=previous, status=RankingRun.Status.PUBLISHED)
-        .order_by("-version")
-        .first()
-    )
+    """{town_id: rank} in the published run of the month before, if there is one (as the run page)."""
+    earlier = previous_published(run)
     return dict(earlier.scores.values_list("town_id", "rank")) if earlier else {}
 
 
@@ -123,24 +114,26 @@ def _names(scores):
     return "、".join(s.town.name for s in scores)
 
 
-def _summary(run, scores, bottom, bottom_n):
+def _summary(run, scores, bottom):
     first = [s for s in scores if s.rank == scores[0].rank]
     last = [s for s in scores if s.rank == scores[-1].rank]
-    text = _(
-        "根据%(year)d年度安全生产工作月晾晒方案，市安委办对全市%(n)d个镇（街道）%(month)s安全生产工作"
-        "进行了量化晾晒。%(first)s以%(top).2f分位列第一；%(last)s以%(low).2f分排名末位。"
-    ) % {
-        "year": run.month.year,
+    text = _("根据《%(scheme)s》，市安委办对全市%(n)d个镇（街道）%(month)s安全生产工作进行了量化晾晒。") % {
+        "scheme": run.scheme.name,
         "n": len(scores),
         "month": month_label(run),
-        "first": _names(first),
-        "top": scores[0].score,
-        "last": _names(last),
-        "low": scores[-1].score,
     }
+    if len(first) == len(scores):
+        text += _("各镇（街道）得分均为%(top).2f分，并列第一。") % {"top": scores[0].score}
+    else:
+        text += _("%(first)s以%(top).2f分位列第一；%(last)s以%(low).2f分排名末位。") % {
+            "first": _names(first),
+            "top": scores[0].score,
+            "last": _names(last),
+            "low": scores[-1].score,
+        }
     if bottom:
         text += _("按照方案规定，排名后%(n)d位的%(towns)s由市安委办进行警示约谈。") % {
-            "n": bottom_n,
+            "n": len(bottom),
             "towns": _names(sorted(bottom, key=lambda s: s.rank)),
         }
     return text
@@ -180,7 +173,7 @@ def bulletin_data(run, today=None):
         # register would give (温安委办〔2026〕10号 for October); the real number is assigned on issue.
         number=f"{city[:1]}安委办〔{run.month.year}〕{run.month.month}号",
         title=title + (_("（草稿）") if draft else ""),
-        summary=_summary(run, scores, bottom, run.scheme.bottom_n) if scores else _("本月没有晾晒结果。"),
+        summary=_summary(run, scores, bottom) if scores else _("本月没有晾晒结果。"),
         columns=[_indicator_name(code) for code in codes],
         rows=[
             Row(

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from anjian.core.scope import scope_for
 from anjian.org.models import Role, Territory
 
+from .charts import bottom_n
 from .models import Commitment, Interview, RankingRun, TownScore
 from .permissions import can_manage_ranking, can_view_ranking
 
@@ -127,14 +128,12 @@ def with_counts(interviews, today=None):
 
 
 def bottom_scores(run):
-    """The run's bottom N town scores (N = the scheme's bottom_n), last first; a tie at the border
-    brings in every town sharing that rank, since they cannot be told apart."""
+    """The run's bottom N town scores (N from the run's frozen config, else its scheme), last first.
+    The same rule as the run page (charts.run_table): ranks below count − N; a tie across the line
+    keeps its better rank and is not summoned, so when every town ties nobody is."""
     scores = list(run.scores.select_related("town").order_by("-rank", "town__path"))
-    n = run.scheme.bottom_n
-    if not n or not scores:
-        return []
-    border = scores[min(n, len(scores)) - 1].rank
-    return [s for s in scores if s.rank >= border]
+    cut = len(scores) - bottom_n(run)
+    return [s for s in scores if s.rank > cut]
 
 
 # --- recording -----------------------------------------------------------------------------------
