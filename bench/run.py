@@ -384,6 +384,9 @@ def main(argv=None):
     from . import risks  # re-grading every subject after a rule change (issue 5): one line after the plan's
 
     results.update(risks.run(args.repeat, out=lambda line: print(line, flush=True), only=args.only))
+    from . import ranking  # one month's ranking of the towns (issue 6): one line after the re-grading
+
+    results.update(ranking.run(args.repeat, out=lambda line: print(line, flush=True), only=args.only))
     if not args.only:  # a partial run would leave an incomplete file to compare against
         log(f"bench {args.scale}: timings saved to {save(args.scale, results, counts)}")
 
