@@ -134,9 +134,9 @@ def _enterprises(month):
     return {row["town_id"]: row["n"] for row in rows.annotate(n=Count("id"))}
 
 
-def enterprise_counts():
+def enterprise_counts(month=None):
     """{town_id: enterprises}: the denominator of the per-100 counts (the register as it is now)."""
-    return _enterprises(None)
+    return month.once("enterprises", _enterprises) if month else _enterprises(None)
 
 
 def _due(month):
@@ -534,9 +534,10 @@ REGISTRY = {
 }
 
 
-def compute_all(month_start, month_end, towns, codes=None):
-    """{town_id: {code: Value}} of the indicators `codes` (default: all), sharing their queries."""
-    month = Month(month_start, month_end, towns)
+def compute_all(month_start, month_end, towns, codes=None, month=None):
+    """{town_id: {code: Value}} of the indicators `codes` (default: all), sharing their queries (and
+    those of `month`, a Month the caller keeps to ask for the enterprises and the veto too)."""
+    month = month or Month(month_start, month_end, towns)
     values = {town.pk: {} for town in month.towns}
     for code in codes or REGISTRY:
         for town_id, value in REGISTRY[code].compute(month_start, month_end, towns, month=month).items():
@@ -544,8 +545,8 @@ def compute_all(month_start, month_end, towns, codes=None):
     return values
 
 
-def larger_accidents(month_start, month_end, towns):
+def larger_accidents(month_start, month_end, towns, month=None):
     """{town_id: number of 较大 or worse accidents} in the month, for the veto."""
-    month = Month(month_start, month_end, towns)
-    found = _accidents(month)
+    month = month or Month(month_start, month_end, towns)
+    found = month.once("accidents", _accidents)
     return {t.pk: found[t.pk]["larger"] for t in month.towns if found.get(t.pk, {}).get("larger")}

@@ -25,7 +25,7 @@ from anjian.core.context import acting_as
 from anjian.org.models import Territory
 
 from . import defaults
-from .indicators import compute_all, enterprise_counts, larger_accidents, month_bounds
+from .indicators import Month, compute_all, enterprise_counts, larger_accidents, month_bounds
 from .models import RankingRun, Scheme, SchemeIndicator, TownScore
 from .permissions import can_manage_ranking
 from .scoring import score_towns, validate_config
@@ -143,13 +143,14 @@ def compute_run(actor, month, reason="", today=None):
 def _store(actor, scheme, config, first, version, reason):
     towns = _towns()
     last = month_bounds(first)[1]
+    month = Month(first, last, towns)  # the indicators, the enterprises and the veto share its queries
     codes = [item["code"] for item in config["indicators"]]
-    values = compute_all(first, last, towns, codes)
+    values = compute_all(first, last, towns, codes, month=month)
     vetoed = {}
     if config.get("vetoes", {}).get("larger_accident"):
         vetoed = {
             town: _("本月发生较大及以上生产安全事故%(n)s起") % {"n": n}
-            for town, n in larger_accidents(first, last, towns).items()
+            for town, n in larger_accidents(first, last, towns, month=month).items()
         }
     plain = {town: {code: v.value for code, v in row.items()} for town, row in values.items()}
     results = score_towns(plain, config, vetoed=vetoed)
@@ -162,7 +163,7 @@ def _store(actor, scheme, config, first, version, reason):
         computed_at=timezone.now(),
         computed_by=actor,
     )
-    enterprises = enterprise_counts()
+    enterprises = enterprise_counts(month)
     TownScore.objects.bulk_create(
         [_town_score(run, item, values[item["town_id"]], enterprises) for item in results],
     )
