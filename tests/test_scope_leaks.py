@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from docx import Document
+from leak_objects import ranking_objects  # tests/ is on the path (rootdir-relative, no package)
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -26,7 +27,7 @@ from anjian.hazards import services
 from anjian.hazards.models import Hazard
 from anjian.inspections.models import AvoidanceRule, Draw, Inspection, InspectionPlan, ItemResult
 from anjian.org.models import Unit
-from anjian.testing import make_checklist, make_risk_register
+from anjian.testing import make_accident, make_checklist, make_risk_register
 
 # Which subjects each persona may see (anjian.testing). Markers of the others must never show.
 VISIBLE = {
@@ -163,6 +164,34 @@ ROUTES = {
     "risks/manuals/<str:kind>/<int:pk>/": "manual-town",
     "risks/manuals/<str:kind>/<int:pk>/docx/": "manual-town",
     "risks/policy/": "list",
+    # Accidents are records of a subject and a place: walked like hazards. Key periods and targets
+    # are the office's calendar and hold no subject data.
+    "accidents/": ("list", ("", "?q=MARK", "?level=general")),
+    "accidents/new/": "list",
+    "accidents/stats/": "list",
+    "accidents/<int:pk>/": "accident",
+    "accidents/<int:pk>/edit/": "accident",
+    "accidents/photos/<int:pk>/": "accident-photo",
+    "accidents/periods/": "list",
+    "accidents/periods/<int:pk>/edit/": "list",
+    "accidents/periods/<int:pk>/delete/": "skip: POST only; the office's key periods hold no subject data",
+    "accidents/targets/": "skip: POST only; the office's yearly control figures hold no subject data",
+    "accidents/targets/<int:pk>/delete/": "skip: POST only; the office's yearly control figures",
+    # Rankings score towns, which every government reader sees; the records behind a number (explain)
+    # are cut to the reader's scope, which the marker check on the run's pages guards.
+    "ranking/": "list",
+    "ranking/trends/": "list",
+    "ranking/scheme/<int:year>/": "list",
+    "ranking/runs/<int:pk>/": "run",
+    "ranking/runs/<int:pk>/bulletin.docx": "run",
+    "ranking/runs/<int:pk>/bulletin.pdf": "skip: the same content as bulletin.docx, as a PDF",
+    "ranking/runs/<int:pk>/towns/<int:town_id>/": "run",
+    "ranking/runs/<int:pk>/publish/": "skip: POST only; the office publishes (anjian/ranking/tests)",
+    "ranking/runs/<int:pk>/rerun/": "skip: POST only; the office re-runs (anjian/ranking/tests)",
+    "ranking/interviews/": "list",
+    "ranking/interviews/new/": "list",
+    "ranking/interviews/<int:pk>/": "interview",
+    "ranking/commitments/<int:pk>/done/": "post-commitment",
     "api/v1/": "list",
     "api/v1/auth/token": "public",
     "api/v1/openapi.json": "public",
@@ -174,6 +203,7 @@ ROUTES = {
     "api/v1/hazards/<int:hazard_id>/transitions": "post-hazard",
     # Evaluates the posted inventory only; reads and returns no stored record.
     "api/v1/major-hazards/evaluate": "skip: POST only; computes from the request body, reads no records",
+    "api/v1/accidents/grade": "skip: POST only; computes from the request body, reads no records",
 }
 
 
@@ -222,6 +252,12 @@ def marked(world):
             world, key, subject, version, hazards[key]
         )
         hazards[key].risk_event = make_risk_register(subject, f"MARK-{key}")
+        accident = hazards[key].accident = make_accident(subject, f"MARK-{key}")
+        accident.attachments.set(save_images([tiny_photo(f"{key}-accident.png")], world.users["city"]))
+        accident.photo = accident.attachments.get()
+    run, interviews = ranking_objects(world)
+    for key, subject in world.subjects.items():
+        hazards[key].run, hazards[key].interview = run, interviews[subject.town_id]
     return hazards
 
 
@@ -286,6 +322,7 @@ def markers(keys, world, hazards):
         found |= {f"MARK-{key}-PLAN", f"MARK-{key}-INSPECTION", f"MARK-{key}-NOTE", hazard.inspection.code}
         found.add(f"MARK-{key}-AVOID")
         found |= {f"MARK-{key}-{part}" for part in ("UNIT", "EVENT", "MEASURE", "INSTALLATION", "GUARANTOR")}
+        found |= {f"MARK-{key}-PLACE", f"MARK-{key}-ACCIDENT", hazard.accident.code}
     return found
 
 
@@ -340,6 +377,13 @@ VISIBLE_MANUALS = {
 }
 VISIBLE_MANUALS |= {"town_a": VISIBLE["town_a"], "town_b": VISIBLE["town_b"]}
 
+# Enterprises see no accident records (anjian.accidents.permissions) and no rankings.
+VISIBLE_ACCIDENTS = {**VISIBLE, "enterprise": set()}
+VISIBLE_RANKING = {**{p: ALL for p in VISIBLE}, "enterprise": set()}
+# An interview is of a town: read city-wide by offices and departments, by the town's own staff.
+VISIBLE_INTERVIEWS = {**VISIBLE_RANKING, "town_a": VISIBLE["town_a"], "town_b": VISIBLE["town_b"]}
+VISIBLE_INTERVIEWS["grid"] = VISIBLE["town_a"]  # the grid lies in 泽国镇, as ent_a and ent_c do
+
 # kind → (the object of a subject key, who sees it, whether the route is a POST)
 OBJECT_KINDS = {
     "subject": (lambda world, h, key: world.subjects[key], VISIBLE, False),
@@ -363,6 +407,12 @@ OBJECT_KINDS = {
     "installation": (lambda world, h, key: world.subjects[key].installations.get(), VISIBLE, False),
     "post-installation": (lambda world, h, key: world.subjects[key].installations.get(), VISIBLE, True),
     "manual-town": (lambda world, h, key: world.subjects[key].town, VISIBLE_MANUALS, False),
+    "accident": (lambda world, h, key: h[key].accident, VISIBLE_ACCIDENTS, False),
+    "accident-photo": (lambda world, h, key: h[key].accident.photo, VISIBLE_ACCIDENTS, False),
+    # One run for every town: each government reader opens it; the check is what its pages show.
+    "run": (lambda world, h, key: h[key].run, VISIBLE_RANKING, False),
+    "interview": (lambda world, h, key: h[key].interview, VISIBLE_INTERVIEWS, False),
+    "post-commitment": (lambda world, h, key: h[key].interview.commitments.get(), VISIBLE_INTERVIEWS, True),
 }
 
 
@@ -376,25 +426,35 @@ def check_object_route(client, route, kind, persona, world, hazards, hidden_mark
     """Out-of-scope objects answer 404; an in-scope one is shown and shows nothing out of scope."""
     get_object, visible, is_post = OBJECT_KINDS[kind]
     problems = []
+    # A role refused the whole kind may answer 403 for every object: that tells nothing either.
+    refused = {404, 403} if not visible[persona] else {404}
     for key in sorted(ALL - visible[persona]):
-        url = object_url(route, get_object(world, hazards, key).pk)
+        url = object_url(route, get_object(world, hazards, key).pk, world.subjects[key].town_id)
         response = post_object(client, url, kind) if is_post else client.get(url)
-        if response.status_code != 404:
+        if response.status_code not in refused:
             problems.append(f"{persona} {url}: {response.status_code} for an out-of-scope {kind}")
     if not is_post and "ent_a" in visible[persona]:
-        url = object_url(route, get_object(world, hazards, "ent_a").pk)
-        response = client.get(url)
-        if response.status_code in (404, 500):
-            problems.append(f"{persona} {url}: an in-scope object is not shown")
-        elif response.status_code == 200 and not url.endswith(".pdf") and "/photos/" not in url:
-            leaked = sorted(m for m in hidden_markers if m in body_text(response))
-            if leaked:
-                problems.append(f"{persona} {url}: shows {leaked}")
+        # A run's explain page is asked for both towns: every reader may open either, and what it
+        # shows of a town's records must still be cut to the reader's scope.
+        towns = {world.subjects[key].town_id for key in ALL} if "<int:town_id>" in route else {0}
+        for town_id in sorted(towns):
+            url = object_url(route, get_object(world, hazards, "ent_a").pk, town_id)
+            problems += check_shown(client.get(url), url, persona, hidden_markers)
     return problems
 
 
-def object_url(route, pk):
-    return fill(route, pk=pk, hazard_id=pk, subject_id=pk, kind="town")
+def check_shown(response, url, persona, hidden_markers):
+    if response.status_code in (404, 500):
+        return [f"{persona} {url}: an in-scope object is not shown"]
+    if response.status_code == 200 and not url.endswith(".pdf") and "/photos/" not in url:
+        leaked = sorted(m for m in hidden_markers if m in body_text(response))
+        if leaked:
+            return [f"{persona} {url}: shows {leaked}"]
+    return []
+
+
+def object_url(route, pk, town_id):
+    return fill(route, pk=pk, hazard_id=pk, subject_id=pk, kind="town", town_id=town_id)
 
 
 def check_list_route(client, route, queries, persona, hidden_markers):

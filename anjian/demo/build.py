@@ -19,11 +19,13 @@ from anjian.registry.models import Subject
 
 from . import hazards as hazard_gen
 from . import subjects as subject_gen
+from .accidents import build_accidents
 from .accounts import ensure_accounts
 from .boundaries import build_boundaries
 from .inspections import build_inspections
 from .installations import build_installations
 from .plans import build_plans
+from .ranking import build_rankings
 from .risks import build_risk_registers
 
 DEFAULT_SUBJECTS = 2_000
@@ -50,7 +52,10 @@ def build_demo(subjects=DEFAULT_SUBJECTS, hazards=DEFAULT_HAZARDS, progress=prin
         # hazards the demo inspections raised; installations act through the office's account.
         build_boundaries(progress=progress)
         build_installations(progress=progress)
+        build_accidents(progress=progress)
+        # Re-grades every subject at its end, accidents included; the rankings then read it all.
         build_risk_registers(progress=progress)
+        build_rankings(progress=progress)
         if added_subjects or added_hazards:
             # One change-log entry for the bulk rows, in the same transaction, so the chain tells
             # what was loaded behind the signals' back.

@@ -50,6 +50,13 @@ def _items(user):
 
     if can_view_plans(user):
         items.append(("plans:list", "plans", pgettext_lazy("nav", "工作要点"), "journal-text"))
+    from anjian.accidents.permissions import can_view_accidents
+    from anjian.ranking.permissions import can_view_ranking
+
+    if can_view_accidents(user):
+        items.append(("accidents:list", "accidents", pgettext_lazy("nav", "事故"), "activity"))
+    if can_view_ranking(user):
+        items.append(("ranking:index", "ranking", pgettext_lazy("nav", "月晾晒"), "bar-chart-line"))
     if can_report(user):
         items.append(("hazards:new", "hazards:new", pgettext_lazy("nav", "上报隐患"), "plus-circle"))
     return items

@@ -5,6 +5,7 @@ from django.test import Client
 ROUTES = {
     "/api/v1/auth/token": {"post", "delete"},
     "/api/v1/major-hazards/evaluate": {"post"},
+    "/api/v1/accidents/grade": {"post"},
     "/api/v1/subjects": {"get"},
     "/api/v1/subjects/{subject_id}": {"get"},
     "/api/v1/hazards": {"get", "post"},

@@ -68,12 +68,15 @@ def test_navigation_differs_by_role(world, client_for, django_user_model):
         "checklists:list",
         "risks:list",
         "plans:list",
+        "accidents:list",
+        "ranking:index",
         "hazards:new",
     }
     enterprise = nav_links(client_for("enterprise").get(reverse("dashboard")))
     assert "inspections:self_log" in enterprise and "inspections:plan_list" not in enterprise
     assert "plans:list" not in enterprise
     assert "risks:list" in enterprise  # an enterprise keeps its own risk register
+    assert "ranking:index" not in enterprise and "accidents:list" not in enterprise
     assert "市安委办" in city.content.decode()
     # A user without any role may look but not report: no 上报隐患 entry, and the form is refused.
     bare = django_user_model.objects.create_user("bare", password=PASSWORD)
