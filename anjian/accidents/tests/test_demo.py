@@ -11,7 +11,9 @@ from anjian.demo.subjects import insert_subjects
 from anjian.org.seed import build_organisation
 
 
-@pytest.mark.parametrize("today", [datetime.date(2026, 11, 29), datetime.date(2026, 7, 1), datetime.date(2027, 3, 15)])
+@pytest.mark.parametrize(
+    "today", [datetime.date(2026, 11, 29), datetime.date(2026, 7, 1), datetime.date(2027, 3, 15)]
+)
 def test_demo_accidents(db, today):
     build_organisation(villages_per_town=1, grids_per_village=1)
     insert_subjects(400)
