@@ -91,14 +91,20 @@ def navigation(request):
 
     person = getattr(user, "person", None)
     roles = sorted(scope_for(user).roles)
+    english = translation.get_language() == "en"
     return {
         "nav_items": nav,
         "nav_user_name": person.name if person else user.get_username(),
         "nav_roles": [Role(role).label for role in roles],
         "nav_admin": user.is_staff,
-        # English labels are longer: between 1200 and 1400 px the brand text, role badges and button
-        # labels give way so the menu stays on one line.
-        "nav_compact": "d-xl-none d-xxl-inline" if translation.get_language() == "en" else "",
+        # With every entry the menu is wide. Chinese lays it on one line from 1200 px (xl), where
+        # the icons give way, and up to 1400 px the brand text, role badges and button labels too;
+        # English labels are longer, so its menu opens from a button below 1400 px (xxl) and lies
+        # compact above. tests/browser/test_menu.py measures it.
+        "nav_bp": "xxl" if english else "xl",
+        "nav_compact": "d-xxl-none" if english else "d-xl-none d-xxl-inline",
+        "nav_icon": "d-xxl-none" if english else "d-xl-none",
+        "nav_form_class": f"d-inline-block my-1 my-{'xxl' if english else 'xl'}-0",
         "nav_can_report": can_report(user),
         "nav_can_edit_subjects": can_edit_subjects(user),
         "risk_tabs_government": can_read_manuals(user),

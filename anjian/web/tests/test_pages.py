@@ -128,12 +128,15 @@ def test_english_switch_changes_visible_strings(world, client_for):
     assert "隐患清单" in client.get(reverse("hazards:list")).content.decode()
 
 
-def test_english_menu_gives_way_between_desktop_widths(world, client_for):
-    # English labels are longer: on a 1200–1400 px screen the brand text and role badges hide so the
-    # menu keeps one line; Chinese has room for everything.
+def test_english_menu_gives_way_on_desktop_widths(world, client_for):
+    # Chinese lays the menu on one line from 1200 px without icons (and up to 1400 px without brand
+    # text, role badges and button labels); English, with longer labels, from 1400 px and compact.
+    # tests/browser/test_menu.py measures the result.
     client = client_for("city")
-    assert client.get(reverse("dashboard")).context["nav_compact"] == ""
+    page = client.get(reverse("dashboard"))
+    assert (page.context["nav_compact"], page.context["nav_icon"]) == ("d-xl-none d-xxl-inline", "d-xl-none")
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     page = client.get(reverse("dashboard"))
-    assert page.context["nav_compact"] == "d-xl-none d-xxl-inline"
-    assert 'class="badge text-bg-light ms-1 d-xl-none d-xxl-inline"' in page.content.decode()
+    assert (page.context["nav_compact"], page.context["nav_icon"]) == ("d-xxl-none", "d-xxl-none")
+    assert 'class="badge text-bg-light ms-1 d-xxl-none"' in page.content.decode()
+    assert "navbar-expand-xxl" in page.content.decode()
