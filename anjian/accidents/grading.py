@@ -9,6 +9,7 @@ the number and "以下" excludes it, so 3 deaths is 较大 and 9,999,999.99 yuan
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .models import AccidentLevel
 
@@ -143,7 +144,8 @@ def grade(deaths, serious_injuries, direct_loss_yuan):
     deaths, injuries, loss = clean(deaths, serious_injuries, direct_loss_yuan)
     rows = _criteria(deaths, injuries, loss)
     level = min((row[0] for row in rows), key=LEVELS.index)
-    deciding = "、".join(phrase for row_level, phrase in rows if row_level == level)
+    # The list separator is language-specific: 、 in Chinese, a comma in English.
+    deciding = pgettext("list separator", "、").join(phrase for row_level, phrase in rows if row_level == level)
     reason = _("%(why)s，为%(level)s") % {
         "why": deciding,
         "level": AccidentLevel(level).label,

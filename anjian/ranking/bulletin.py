@@ -72,7 +72,8 @@ def month_label(run):
 
 def filename(run, extension):
     draft = _("（草稿）") if run.status == RankingRun.Status.DRAFT else ""
-    return f"{_('月晾晒通报')}-{run.month:%Y-%m}-v{run.version}{draft}.{extension}"
+    title = _("月晾晒通报")  # outside the f-string, so makemessages finds it
+    return f"{title}-{run.month:%Y-%m}-v{run.version}{draft}.{extension}"
 
 
 def _indicator_name(code):
