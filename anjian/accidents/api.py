@@ -69,4 +69,4 @@ def grade_accident(request):
         level, reason = grading.grade(data["deaths"], data["serious_injuries"], data["direct_loss_yuan"])
     except grading.GradingError as error:
         raise HttpError(422, error.message) from None
-    return 200, {"level": level, "level_label": str(AccidentLevel(level).label), "reason": reason}
+    return {"level": level, "level_label": str(AccidentLevel(level).label), "reason": reason}

@@ -133,4 +133,4 @@ def evaluate_major_hazard(request):
         result = gb18218.evaluate(lines, people)
     except gb18218.EvaluationError as error:
         raise HttpError(422, _("无法辨识：%(p)s") % {"p": error}) from None
-    return 200, evaluation_json(result)
+    return evaluation_json(result)
