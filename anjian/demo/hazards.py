@@ -259,7 +259,9 @@ def _found_day(rng, plan, days_to_fix, today):
         if plan.overdue:
             return today - datetime.timedelta(days=days_to_fix + rng.randint(1, 60))
         return today - datetime.timedelta(days=rng.randint(0, days_to_fix - 1))
-    return today - datetime.timedelta(days=rng.randint(5, 360))
+    # Over 13 months or so: the demo's twelve monthly rankings (the last twelve months ended) all
+    # have closed hazards behind them.
+    return today - datetime.timedelta(days=rng.randint(5, 400))
 
 
 def _moment(rng, day, now):
