@@ -145,7 +145,9 @@ def grade(deaths, serious_injuries, direct_loss_yuan):
     rows = _criteria(deaths, injuries, loss)
     level = min((row[0] for row in rows), key=LEVELS.index)
     # The list separator is language-specific: 、 in Chinese, a comma in English.
-    deciding = pgettext("list separator", "、").join(phrase for row_level, phrase in rows if row_level == level)
+    deciding = pgettext("list separator", "、").join(
+        phrase for row_level, phrase in rows if row_level == level
+    )
     reason = _("%(why)s，为%(level)s") % {
         "why": deciding,
         "level": AccidentLevel(level).label,

@@ -1,10 +1,9 @@
 """Who may record accidents: the government side with a supervising role over the place."""
 
 from anjian.core.scope import scope_for
-from anjian.org.models import Role
+from anjian.org.models import GOVERNMENT_ROLES, Role
 
 RECORDERS = frozenset({Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.DEPARTMENT, Role.TOWN})
-GOVERNMENT = RECORDERS | {Role.GRID, Role.INSPECTOR}
 
 
 def can_record_accidents(user):
@@ -13,7 +12,7 @@ def can_record_accidents(user):
 
 def can_view_accidents(user):
     """Enterprises see none (an accident record names victims' counts of other units)."""
-    return bool(scope_for(user).roles & GOVERNMENT)
+    return bool(scope_for(user).roles & GOVERNMENT_ROLES)
 
 
 def can_set_targets(user):

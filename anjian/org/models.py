@@ -165,6 +165,13 @@ class Role(models.TextChoices):
     ENTERPRISE = "enterprise", _("企业")
 
 
+# Every role on the government side (all but the enterprise account): who reads manuals, accidents
+# and rankings.
+GOVERNMENT_ROLES = frozenset(
+    {Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.DEPARTMENT, Role.TOWN, Role.GRID, Role.INSPECTOR}
+)
+
+
 class RoleAssignment(models.Model):
     """A role a user holds, with its scope. Within one assignment the limits combine (AND); a user
     with several assignments sees the union (OR)."""

@@ -1,11 +1,7 @@
 """Who may compute and publish rankings, and who may read them."""
 
 from anjian.core.scope import scope_for
-from anjian.org.models import Role
-
-GOVERNMENT = frozenset(
-    {Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.DEPARTMENT, Role.TOWN, Role.GRID, Role.INSPECTOR}
-)
+from anjian.org.models import GOVERNMENT_ROLES, Role
 
 
 def can_manage_ranking(user):
@@ -15,4 +11,4 @@ def can_manage_ranking(user):
 
 def can_view_ranking(user):
     """The ranking is published to every town and department; enterprises do not see it."""
-    return bool(scope_for(user).roles & GOVERNMENT)
+    return bool(scope_for(user).roles & GOVERNMENT_ROLES)

@@ -4,14 +4,11 @@ Every caller has already found the record through `visible_to` (out of scope is 
 only whether the role may act on what it can see."""
 
 from anjian.core.scope import scope_for
-from anjian.org.models import Role
+from anjian.org.models import GOVERNMENT_ROLES, Role
 
 # The enterprise keeps its own register and inventory; the supervising side may correct them.
 REGISTER_EDITORS = frozenset(
     {Role.ENTERPRISE, Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.DEPARTMENT, Role.TOWN}
-)
-GOVERNMENT = frozenset(
-    {Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.DEPARTMENT, Role.TOWN, Role.GRID, Role.INSPECTOR}
 )
 
 
@@ -28,4 +25,4 @@ def can_edit_policy(user):
 
 def can_read_manuals(user):
     """一级一册 manuals are the government side's working documents."""
-    return bool(scope_for(user).roles & GOVERNMENT)
+    return bool(scope_for(user).roles & GOVERNMENT_ROLES)

@@ -16,11 +16,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from anjian.core.scope import scope_for
+from anjian.org.models import GOVERNMENT_ROLES
 from anjian.registry.models import RiskGrade
 
 from .methods import GRADE_LABELS, band_text
 from .models import RiskPolicy
-from .permissions import GOVERNMENT, can_edit_policy
+from .permissions import can_edit_policy
 from .services_policy import RULE_FIELDS, PolicyError, update_policy
 
 METHODS = (
@@ -113,7 +114,7 @@ def _context(user, policy, posted=None, error=None):
 @require_http_methods(["GET", "POST"])
 def policy_page(request):
     user = request.user
-    if not scope_for(user).roles & GOVERNMENT:
+    if not scope_for(user).roles & GOVERNMENT_ROLES:
         raise PermissionDenied(_("风险分级规则仅供政府部门查看"))
     policy = RiskPolicy.current()
     status, error, posted = 200, None, None
