@@ -26,3 +26,14 @@ def can_edit_policy(user):
 def can_read_manuals(user):
     """一级一册 manuals are the government side's working documents."""
     return bool(scope_for(user).roles & GOVERNMENT_ROLES)
+
+
+def own_subject(user):
+    """An enterprise account's own subject (the entry point of its register and inventory), or None
+    for anyone else."""
+    if scope_for(user).roles != {Role.ENTERPRISE}:
+        return None
+    from anjian.registry.models import Subject
+
+    subject_id = user.roles.filter(role=Role.ENTERPRISE).values_list("subject", flat=True).first()
+    return Subject.objects.visible_to(user).filter(pk=subject_id).first()

@@ -21,7 +21,7 @@ from . import services_installations as si
 from .forms_installations import CheckForm, GuarantorForm, InstallationForm, LineFormSet
 from .gb18218_tables import tables
 from .models import Installation
-from .permissions import can_edit_register
+from .permissions import can_edit_register, own_subject
 
 PAGE_SIZE = 30
 SUBJECT_OPTIONS = 20
@@ -72,7 +72,6 @@ def installation_list(request):
     user = request.user
     installations, towns, chosen = _filtered(user, request.GET)
     page = Paginator(installations, PAGE_SIZE).get_page(request.GET.get("page"))
-    own = Subject.objects.visible_to(user)
     context = {
         "page_obj": page,
         "installations": page.object_list,
@@ -81,7 +80,7 @@ def installation_list(request):
         "grades": [(1, _("一级")), (2, _("二级")), (3, _("三级")), (4, _("四级"))],
         "can_edit": can_edit_register(user),
         # An enterprise account adds to its own subject directly.
-        "own_subject": own.first() if own[:2].count() == 1 else None,
+        "own_subject": own_subject(user),
         "overdue": len(si.overdue_guarantors(user)),
     }
     return render(request, "risks/installation_list.html", context)

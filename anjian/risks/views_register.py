@@ -34,7 +34,7 @@ from .forms_register import (
     town_choices,
 )
 from .models import GRADE_ORDER, ControlMeasure, RiskAssessment, RiskEvent, RiskPolicy, RiskUnit
-from .permissions import can_edit_register
+from .permissions import can_edit_register, own_subject
 
 PAGE_SIZE = 50
 NO_GRADE = "none"
@@ -96,20 +96,9 @@ def event_list(request):
         "page_obj": page,
         "events": page.object_list,
         "filtered": bool(request.GET),
-        "own_subject": _own_subject(user),
+        "own_subject": own_subject(user),
     }
     return render(request, "risks/register_list.html", context, status=status)
-
-
-def _own_subject(user):
-    """An enterprise account's own subject, whose register it keeps (its entry point, since the
-    list is empty until the first unit is added)."""
-    from anjian.core.scope import scope_for
-    from anjian.org.models import Role
-
-    if scope_for(user).roles != {Role.ENTERPRISE}:
-        return None
-    return user.roles.filter(role=Role.ENTERPRISE).values_list("subject", flat=True).first()
 
 
 # ---------------------------------------------------------------------------------------------
