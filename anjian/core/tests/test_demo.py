@@ -121,8 +121,12 @@ def test_hazards_cover_all_states_levels_and_supervision(demo):
     assert Hazard.objects.filter(deadline__gte=timezone.localdate(), status=Status.RECTIFYING).exists()
     major = Hazard.objects.filter(level=Level.MAJOR)
     assert not major.exclude(status=Status.REPORTED).filter(rectification_plan="").exists()
-    year_ago = timezone.now() - datetime.timedelta(days=366)
-    assert not Hazard.objects.filter(found_at__lt=year_ago).exists()
+    # Found within the last 400 days: the twelve demo rankings (the last twelve months ended) all
+    # have hazards behind them, and nothing older.
+    earliest = timezone.now() - datetime.timedelta(days=401)
+    assert not Hazard.objects.filter(found_at__lt=earliest).exists()
+    last_year = timezone.now() - datetime.timedelta(days=365)
+    assert Hazard.objects.filter(found_at__lt=last_year).exists()
     assert not Hazard.objects.filter(found_at__gt=timezone.now()).exists()
 
 
