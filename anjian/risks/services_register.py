@@ -206,9 +206,8 @@ def delete_unit(actor, unit):
     unit = _unit(actor, unit)
     if RiskAssessment.objects.filter(event__unit=unit).exists():
         raise RegisterError(_("该单元的风险事件已有风险评价记录，不能删除；请将风险事件改为不在管"), 409)
-    subject_id = unit.subject_id
+    # Only never-assessed (ungraded) events go with it, so the subject's grade cannot move.
     unit.delete()
-    grading.regrade_subjects([subject_id])
 
 
 @actor_function
@@ -244,9 +243,7 @@ def delete_event(actor, event):
     event = _event(actor, event)
     if event.assessments.exists():
         raise RegisterError(_("该风险事件已有风险评价记录，不能删除；如风险已消除，请改为不在管"), 409)
-    subject_id = event.subject_id
-    event.delete()
-    grading.regrade_subjects([subject_id])
+    event.delete()  # never assessed, so ungraded: the subject's grade cannot move
 
 
 @actor_function
