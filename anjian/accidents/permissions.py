@@ -1,6 +1,6 @@
 """Who may record accidents: the government side with a supervising role over the place."""
 
-from anjian.core.scope import scope_for
+from anjian.org.scope import scope_for
 from anjian.org.models import GOVERNMENT_ROLES, Role
 
 RECORDERS = frozenset({Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.DEPARTMENT, Role.TOWN})

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from anjian.core.context import actor_function
 from anjian.core.filtering import int_or_none
-from anjian.core.scope import scope_for
+from anjian.org.scope import scope_for
 from anjian.core.uploads import save_images
 from anjian.org.models import Sector, Territory
 from anjian.registry.models import Subject

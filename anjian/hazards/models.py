@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.models import Attachment
-from anjian.core.scope import ScopedQuerySet
+from anjian.org.scope import ScopedQuerySet
 from anjian.org.models import Sector, Territory, Unit
 from anjian.registry.models import Subject
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.core.context import actor_function
-from anjian.core.scope import scope_for
+from anjian.org.scope import scope_for
 from anjian.core.uploads import save_images
 from anjian.org.models import Role
 from anjian.registry.models import Subject

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from anjian.core.filtering import FilterError
 from anjian.core.models import Attachment
 from anjian.core.paging import DeferredJoinPaginator
-from anjian.core.scope import scope_for
+from anjian.org.scope import scope_for
 from anjian.org.models import Role, Sector
 from anjian.registry.models import Subject
 

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anjian.checklists.models import ChecklistVersion
-from anjian.core.scope import scope_for
+from anjian.org.scope import scope_for
 from anjian.org.models import Sector, Territory, Unit
 from anjian.registry.models import RiskGrade
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.checklists.models import ChecklistItem, ChecklistVersion
 from anjian.core.models import Attachment
-from anjian.core.scope import NOTHING, ScopedQuerySet, scope_for
+from anjian.org.scope import ScopedQuerySet
 from anjian.hazards.models import Hazard
 from anjian.org.models import Sector, Territory, Unit
 from anjian.registry.models import RiskGrade, Subject
@@ -36,21 +36,15 @@ class TargetMode(models.TextChoices):
     DRAW = "draw", _("双随机抽取")
 
 
-class PlanQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.unrestricted:
-            return self
-        q = NOTHING
-        for grant in scope.grants:
-            if grant.subjects is not None:
-                continue  # enterprises never see plans: a plan may be unannounced
-            q |= grant.q("territory_path", "sector_id", "id")
-        units = user.roles.exclude(unit=None).values("unit_id")
-        q |= Q(organiser_id__in=units) | Q(
-            pk__in=PlanUnit.objects.filter(unit_id__in=units).values("plan_id")
-        )
-        return self.filter(q)
+class PlanQuerySet(ScopedQuerySet):
+    def grant_q(self, grant):
+        if grant.is_enterprise:
+            return None  # enterprises never see plans: a plan may be unannounced
+        return grant.q("territory_path", "sector_id", "id")
+
+    def extra_q(self, user, scope):
+        units = scope.unit_ids()
+        return Q(organiser_id__in=units) | Q(pk__in=PlanUnit.objects.filter(unit_id__in=units).values("plan_id"))
 
 
 class InspectionPlan(models.Model):
@@ -216,22 +210,16 @@ class Draw(models.Model):
 
 
 class InspectionQuerySet(ScopedQuerySet):
-    def visible_to(self, user):
-        scope = scope_for(user)
-        if scope.unrestricted:
-            return self
-        q = NOTHING
-        for grant in scope.grants:
-            grant_q = grant.q(*self.model.SCOPE_FIELDS)
-            if grant.subjects is not None:
-                # An enterprise learns of an inspection when it is done, unless it is its own.
-                grant_q &= Q(status=Inspection.Status.DONE) | Q(is_self=True)
-            q |= grant_q
-        if getattr(user, "is_authenticated", False):
-            q |= Q(
-                pk__in=Inspection.inspectors.through.objects.filter(user_id=user.pk).values("inspection_id")
-            )
-        return self.filter(q)
+    def grant_q(self, grant):
+        grant_q = grant.q(*self.model.SCOPE_FIELDS)
+        if grant.is_enterprise:
+            # An enterprise learns of an inspection when it is done, unless it is its own.
+            grant_q &= Q(status=Inspection.Status.DONE) | Q(is_self=True)
+        return grant_q
+
+    def extra_q(self, user, scope):
+        # The inspectors named on an inspection (a joint inspection may name them outside their sectors).
+        return Q(pk__in=Inspection.inspectors.through.objects.filter(user_id=user.pk).values("inspection_id"))
 
 
 class Inspection(models.Model):

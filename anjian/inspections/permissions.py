@@ -1,6 +1,6 @@
 """Who may plan, draw and conduct inspections."""
 
-from anjian.core.scope import scope_for
+from anjian.org.scope import scope_for
 from anjian.org.models import Role
 
 PLANNERS = frozenset({Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.DEPARTMENT, Role.TOWN})

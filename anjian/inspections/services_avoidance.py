@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from anjian.core.scope import scope_for
+from anjian.org.scope import scope_for
 from anjian.org.models import Role, RoleAssignment, Territory
 from anjian.registry.models import Subject
 

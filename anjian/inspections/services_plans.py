@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.checklists.models import ChecklistItem, ChecklistVersion
-from anjian.core.scope import scope_for
+from anjian.org.scope import scope_for
 from anjian.hazards.models import Hazard
 from anjian.org.models import Role, Sector, Territory, Unit
 from anjian.registry.models import RiskGrade, Subject

@@ -6,7 +6,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from anjian.core.scope import NOTHING
+from anjian.org.scope import NOTHING
 from anjian.registry.models import Subject
 
 from .models import Inspection, InspectionPlan, TargetMode

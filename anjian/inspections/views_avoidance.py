@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anjian.core.filtering import int_or_none
-from anjian.core.scope import scope_for
+from anjian.org.scope import scope_for
 from anjian.org.models import Territory
 
 from . import services_avoidance as sa

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from anjian.checklists.models import ChecklistItem, ChecklistVersion
-from anjian.core.scope import scope_for
+from anjian.org.scope import scope_for
 from anjian.hazards.models import Hazard
 from anjian.org.models import Role
 from anjian.registry.models import RiskGrade, Subject

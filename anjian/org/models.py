@@ -54,7 +54,7 @@ class Territory(models.Model):
     @staticmethod
     def visible_q(user):
         """Territory nodes the user may choose in filters and forms."""
-        from anjian.core.scope import scope_for
+        from anjian.org.scope import scope_for
 
         return scope_for(user).territory_q()
 

@@ -5,7 +5,7 @@ the office itself, the sector committee offices, the member departments and the 
 plans; grid members, inspectors and enterprises have no part in them.
 """
 
-from anjian.core.scope import scope_for
+from anjian.org.scope import scope_for
 from anjian.org.models import Role, RoleAssignment, Unit
 
 MANAGERS = frozenset({Role.CITY_OFFICE})

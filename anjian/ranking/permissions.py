@@ -1,6 +1,6 @@
 """Who may compute and publish rankings, and who may read them."""
 
-from anjian.core.scope import scope_for
+from anjian.org.scope import scope_for
 from anjian.org.models import GOVERNMENT_ROLES, Role
 
 

@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.core.scope import scope_for
+from anjian.org.scope import scope_for
 from anjian.org.models import Role, Territory
 
 from .charts import bottom_n

@@ -15,7 +15,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anjian.core.scope import scope_for
+from anjian.org.scope import scope_for
 
 from . import charts
 from .forms import SensitivityForm

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from anjian.core.scope import ScopedQuerySet
+from anjian.org.scope import ScopedQuerySet
 from anjian.org.models import Person, Sector, Territory, Unit
 
 from .validators import uscc_problem

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
 
-from anjian.core.scope import SECTOR_ROLES, scope_for
+from anjian.org.scope import SECTOR_ROLES, scope_for
 from anjian.hazards.models import Hazard
 from anjian.org.models import Role, Territory, Unit
 from anjian.registry.models import RiskGrade

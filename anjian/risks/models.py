@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anjian.checklists.models import ChecklistItem
-from anjian.core.scope import ScopedQuerySet
+from anjian.org.scope import ScopedQuerySet
 from anjian.hazards.models import Hazard
 from anjian.registry.models import RiskGrade, Subject
 

@@ -3,7 +3,7 @@
 Every caller has already found the record through `visible_to` (out of scope is 404); these answer
 only whether the role may act on what it can see."""
 
-from anjian.core.scope import scope_for
+from anjian.org.scope import scope_for
 from anjian.org.models import GOVERNMENT_ROLES, Role
 
 # The enterprise keeps its own register and inventory; the supervising side may correct them.

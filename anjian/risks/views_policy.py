@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from anjian.core.scope import scope_for
+from anjian.org.scope import scope_for
 from anjian.org.models import GOVERNMENT_ROLES
 from anjian.registry.models import RiskGrade
 

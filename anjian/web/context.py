@@ -3,7 +3,7 @@
 from django.utils import translation
 from django.utils.translation import pgettext_lazy
 
-from anjian.core.scope import scope_for
+from anjian.org.scope import scope_for
 from anjian.org.models import Role
 
 # Roles that keep the subject register (create and edit subjects).

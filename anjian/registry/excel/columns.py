@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from anjian.core.scope import scope_for
+from anjian.org.scope import scope_for
 from anjian.org.models import Role, Sector, Territory, Unit
 
 from ..models import RiskGrade, Subject
