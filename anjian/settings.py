@@ -187,3 +187,7 @@ LOGGING = {
 # also does whenever the tiles cannot be reached.
 ANJIAN_MAP_TILES = os.environ.get("ANJIAN_MAP_TILES", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 ANJIAN_MAP_ATTRIBUTION = os.environ.get("ANJIAN_MAP_ATTRIBUTION", "© OpenStreetMap contributors")
+
+# The function that re-grades subjects (anjian.registry.grades calls it; see that module for why it is
+# named here rather than imported).
+ANJIAN_SUBJECT_GRADER = "anjian.risks.grading.regrade_subjects"

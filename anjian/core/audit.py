@@ -1,18 +1,31 @@
-"""The append-only, hash-chained change log.
+"""The append-only, hash-chained change log: the one place every write is audited.
 
-Every save and delete of an audited model, and every login, appends one `AuditEntry` in the same
-transaction as the change. Each entry's hash covers its content and the previous entry's hash, and
-`AuditHead` holds the tip, so editing, deleting or truncating rows behind the application's back
-is found by `verify_chain()`.
+- `save()` and `delete()` of an audited model instance (and a queryset `delete()`, which Django runs
+  row by row because these receivers listen) append one `AuditEntry` each, from the signals below:
+  that is framework glue, not a business rule, and it means no instance write can slip past.
+- Bulk writes go through the helpers `bulk_create`, `bulk_update`, `update` and `delete` here, which
+  write one entry per row changed, in the same transaction, in one pass over the chain head.
+  `QuerySet.update`, `bulk_create` and `bulk_update` on an audited model anywhere else raise
+  `UnauditedWrite` (the guard installed by `install_guard`), and `tests/test_audit_paths.py` fails
+  the build on such a call found in the source.
+- `bulk_load` is for seeding (the demo, the benchmark): inside it bulk writes are allowed and one
+  `bulk` entry records what was loaded.
+
+Each entry's hash covers its content and the previous entry's hash, and `AuditHead` holds the tip, so
+editing, deleting or truncating rows behind the application's back is found by `verify_chain()`.
+See docs/adr/0003-audit-every-write.md.
 """
 
 import hashlib
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.apps import apps
 from django.contrib.auth.signals import user_logged_in
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.forms.models import model_to_dict
 from django.utils import timezone
@@ -76,13 +89,8 @@ def snapshot(instance):
     data = {field.attname: field.value_from_object(instance) for field in instance._meta.concrete_fields}
     if instance.pk is not None:
         data.update(model_to_dict(instance, fields=[f.name for f in instance._meta.many_to_many]))
-    for name in REDACTED_FIELDS & data.keys():
-        data[name] = "***"
-    for name in HASHED_FIELDS & data.keys():
-        canonical = json.dumps(data[name], sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
-        data[name] = "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
     # Files and many-to-many values become plain strings/ids for JSON.
-    return json.loads(json.dumps(data, cls=DjangoJSONEncoder, default=str))
+    return _clean_snapshot(data)
 
 
 def _digest(prev_hash, fields):
@@ -105,37 +113,217 @@ def _hashed_fields(entry):
     }
 
 
+def _json_ready(value):
+    # Round-trip through JSON so the hash is computed over what the database will return.
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder)) if value is not None else None
+
+
+def _actor_and_request(actor):
+    if actor is None:
+        return current_actor()
+    return actor, current_actor()[1]
+
+
 def record(action, model="", object_id="", object_repr="", before=None, after=None, actor=None):
+    return record_many([(action, model, object_id, object_repr, before, after)], actor=actor)[0]
+
+
+def record_many(rows, actor=None):
+    """Append one entry per (action, model, object_id, object_repr, before, after) in `rows`, in
+    order, holding the chain head once. Returns the entries."""
     from .models import AuditEntry, AuditHead
 
-    if actor is None:
-        actor, request_id = current_actor()
-    else:
-        request_id = current_actor()[1]
+    actor, request_id = _actor_and_request(actor)
+    rows = list(rows)
+    if not rows:
+        return []
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-        entry = AuditEntry(
-            at=timezone.now(),
-            actor_id=getattr(actor, "pk", None),
-            actor_name=getattr(actor, "username", "") or "",
-            action=action,
-            model=model,
-            object_id=str(object_id),
-            object_repr=str(object_repr)[:200],
-            before=before,
-            after=after,
-            request_id=request_id or "",
-            prev_hash=head.last_hash,
-        )
-        # Round-trip through JSON so the hash is computed over what the database will return.
-        entry.before = json.loads(json.dumps(before, cls=DjangoJSONEncoder)) if before is not None else None
-        entry.after = json.loads(json.dumps(after, cls=DjangoJSONEncoder)) if after is not None else None
-        entry.at = entry.at.replace(microsecond=entry.at.microsecond)
-        entry.hash = _digest(entry.prev_hash, _hashed_fields(entry))
-        entry.save()
-        head.last_id, head.last_hash, head.count = entry.pk, entry.hash, head.count + 1
+        now = timezone.now()
+        entries = []
+        prev_hash = head.last_hash
+        for action, model, object_id, object_repr, before, after in rows:
+            entry = AuditEntry(
+                at=now,
+                actor_id=getattr(actor, "pk", None),
+                actor_name=getattr(actor, "username", "") or "",
+                action=action,
+                model=model,
+                object_id=str(object_id),
+                object_repr=str(object_repr)[:200],
+                before=_json_ready(before),
+                after=_json_ready(after),
+                request_id=request_id or "",
+                prev_hash=prev_hash,
+            )
+            entry.hash = prev_hash = _digest(entry.prev_hash, _hashed_fields(entry))
+            entries.append(entry)
+        if len(entries) == 1:
+            entries[0].save()
+        else:
+            AuditEntry.objects.bulk_create(entries, batch_size=500)
+        last = entries[-1]
+        if last.pk is None:  # a backend that does not return ids from bulk inserts
+            last = AuditEntry.objects.get(hash=last.hash)
+        head.last_id, head.last_hash, head.count = last.pk, last.hash, head.count + len(entries)
         head.save()
-    return entry
+    return entries
+
+
+# ---------------------------------------------------------------------------------------------------
+# Bulk writes: the only way to write many rows of an audited model at once.
+
+_bulk_allowed = ContextVar("anjian_audit_bulk_allowed", default=False)
+
+
+class UnauditedWrite(RuntimeError):
+    """A bulk write on an audited model outside the helpers of this module."""
+
+
+def is_audited(model):
+    return model._meta.label_lower in AUDITED_MODELS
+
+
+@contextmanager
+def _allowing_bulk():
+    token = _bulk_allowed.set(True)
+    try:
+        yield
+    finally:
+        _bulk_allowed.reset(token)
+
+
+def _snapshot_rows(model, pks):
+    """{pk: snapshot} of the rows with these pks (concrete fields only: many-to-many links of a
+    bulk write are not its subject)."""
+    rows = {}
+    pks = list(pks)
+    for start in range(0, len(pks), 500):
+        for obj in model._base_manager.filter(pk__in=pks[start : start + 500]):
+            rows[obj.pk] = _concrete_snapshot(obj)
+    return rows
+
+
+def _concrete_snapshot(instance):
+    data = {field.attname: field.value_from_object(instance) for field in instance._meta.concrete_fields}
+    return _clean_snapshot(data)
+
+
+def _clean_snapshot(data):
+    for name in REDACTED_FIELDS & data.keys():
+        data[name] = "***"
+    for name in HASHED_FIELDS & data.keys():
+        canonical = json.dumps(data[name], sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
+        data[name] = "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+    return json.loads(json.dumps(data, cls=DjangoJSONEncoder, default=str))
+
+
+def bulk_create(model, objs, *, actor=None, batch_size=500, **kwargs):
+    """`model.objects.bulk_create(objs)` with one `create` entry per row. Returns the objects."""
+    objs = list(objs)
+    with transaction.atomic(), _allowing_bulk():
+        created = model._base_manager.bulk_create(objs, batch_size=batch_size, **kwargs)
+        if is_audited(model):
+            label = model._meta.label_lower
+            missing = [o for o in created if o.pk is None]
+            if missing:
+                raise UnauditedWrite(f"{label}: bulk_create returned no ids, so the rows cannot be logged")
+            record_many(
+                (("create", label, o.pk, o, None, _concrete_snapshot(o)) for o in created), actor=actor
+            )
+    return created
+
+
+def bulk_update(objs, fields, *, actor=None, batch_size=500):
+    """`bulk_update(objs, fields)` with one `update` entry per row that changed. Returns the number of
+    rows written."""
+    objs = list(objs)
+    if not objs:
+        return 0
+    model = type(objs[0])
+    with transaction.atomic(), _allowing_bulk():
+        before = _snapshot_rows(model, [o.pk for o in objs]) if is_audited(model) else {}
+        written = model._base_manager.bulk_update(objs, fields, batch_size=batch_size)
+        if is_audited(model):
+            _log_changes(model, before, actor)
+    return written
+
+
+def update(queryset, *, actor=None, **values):
+    """`queryset.update(**values)` with one `update` entry per row that changed. Returns the count."""
+    model = queryset.model
+    with transaction.atomic(), _allowing_bulk():
+        if not is_audited(model):
+            return queryset.update(**values)
+        pks = list(queryset.values_list("pk", flat=True))
+        before = _snapshot_rows(model, pks)
+        count = model._base_manager.filter(pk__in=pks).update(**values) if pks else 0
+        _log_changes(model, before, actor)
+    return count
+
+
+def delete(queryset, *, actor=None):
+    """`queryset.delete()`: Django deletes row by row while these receivers listen, so each row (and
+    each cascaded row) gets its `delete` entry; named here so bulk paths read alike."""
+    from .context import acting_as
+
+    if actor is None:
+        return queryset.delete()
+    with acting_as(actor):
+        return queryset.delete()
+
+
+def _log_changes(model, before, actor):
+    label = model._meta.label_lower
+    after = _snapshot_rows(model, before.keys())
+    rows = []
+    for pk in sorted(before, key=str):
+        old, new = before[pk], after.get(pk)
+        if new is not None and old != new:
+            rows.append(("update", label, pk, _repr_of(model, new, pk), old, new))
+    record_many(rows, actor=actor)
+
+
+def _repr_of(model, snapshot, pk):
+    for name in ("name", "code", "title", "username"):
+        if snapshot.get(name):
+            return snapshot[name]
+    return f"{model._meta.model_name} {pk}"
+
+
+@contextmanager
+def bulk_load(label, *, actor=None, summary=None):
+    """Seeding only (the demo, the benchmark): bulk writes inside are allowed without an entry per row;
+    one `bulk` entry records `summary` (a dict, which the block may fill in) when the block ends."""
+    summary = {} if summary is None else summary
+    with transaction.atomic(), _allowing_bulk():
+        yield summary
+        record("bulk", label, object_repr=label, after=summary, actor=actor)
+
+
+def _guarded(name):
+    original = getattr(QuerySet, name)
+
+    def guarded(self, *args, **kwargs):
+        if not _bulk_allowed.get() and is_audited(self.model):
+            raise UnauditedWrite(
+                f"{self.model._meta.label_lower}.{name}() outside anjian.core.audit: use "
+                f"audit.{name}() so the change log records every row"
+            )
+        return original(self, *args, **kwargs)
+
+    guarded.__wrapped__ = original
+    guarded.__name__ = name
+    return guarded
+
+
+def install_guard():
+    """Make QuerySet.update/bulk_create/bulk_update refuse audited models outside the helpers. Django
+    offers no hook for bulk writes; guarding the queryset catches every path, related managers
+    included. Called once from CoreConfig.ready."""
+    for name in ("update", "bulk_create", "bulk_update"):
+        if not hasattr(getattr(QuerySet, name), "__wrapped__"):
+            setattr(QuerySet, name, _guarded(name))
 
 
 def _label(sender):

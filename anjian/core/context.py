@@ -53,3 +53,37 @@ def actor_function(func):
             return func(actor, *args, **kwargs)
 
     return wrapper
+
+
+class SystemActor:
+    """The actor of work no person started (the nightly re-grade, the scheduler's sweeps, a migration
+    of data). It has no database row: the change log records `system:<name>` with no actor id, and
+    scope gives it nothing, so a job reads what it needs without `visible_to`."""
+
+    pk = None
+    id = None
+    is_authenticated = True
+    is_active = True
+    is_superuser = False
+    is_staff = False
+
+    def __init__(self, name):
+        self.name = name
+        self.username = f"system:{name}"
+
+    def __repr__(self):
+        return f"SystemActor({self.name!r})"
+
+    def __str__(self):
+        return self.username
+
+    def __eq__(self, other):
+        return isinstance(other, SystemActor) and other.name == self.name
+
+    def __hash__(self):
+        return hash(("SystemActor", self.name))
+
+
+def system_actor(name):
+    """A named system actor for a job: `system_actor("regrade")`."""
+    return SystemActor(name)
