@@ -3,14 +3,12 @@
 The body is read by hand (as risks/api.py does) so that a negative count, a fractional person or a
 loss that is not an amount each get the grading's own message naming the field, not pydantic's."""
 
-import json
-
 from django.utils.translation import gettext as _
 from ninja import Field, Router
 from ninja.errors import HttpError
 from pydantic import BaseModel
 
-from anjian.api.schemas import Out, error_responses
+from anjian.core.apikit import Out, error_responses, json_object
 
 from . import grading
 from .models import AccidentLevel
@@ -32,12 +30,7 @@ class GradeOut(Out):
 
 
 def _body(request):
-    try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise HttpError(400, _("请求体不是有效的 JSON（Content-Type 应为 application/json）")) from None
-    if not isinstance(data, dict):
-        raise HttpError(400, _("请求体应为 JSON 对象"))
+    data = json_object(request)
     unknown = sorted(set(data) - set(FIELDS))
     if unknown:
         raise HttpError(422, _("请求体字段“%(f)s”不是可接受的字段") % {"f": "、".join(unknown)})

@@ -4,10 +4,10 @@ grading, every rule), so a form never sets the level."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.widgets import use_quick_selects
 from anjian.hazards.forms import PhotosField, territory_choices
 from anjian.org.models import Sector, Territory
 from anjian.risks.models import AccidentType
-from anjian.web.widgets import use_quick_selects
 
 from .models import AccidentLevel
 

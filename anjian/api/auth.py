@@ -12,8 +12,9 @@ from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from anjian.core.apikit import error_responses
+
 from .models import ApiToken, hash_token
-from .schemas import error_responses
 
 
 class BearerToken(HttpBearer):

@@ -15,23 +15,24 @@ from ninja import Field, Query, Router, Schema
 from ninja.responses import Status as Answer  # models has its own Status
 from pydantic import ConfigDict
 
-from anjian.api.body import body_openapi, read_body
-from anjian.api.schemas import (
+from anjian.core.apikit import (
     NamedRef,
     Out,
     Paging,
     SectorRef,
     TerritoryRef,
+    body_openapi,
     choice_labels,
     error_responses,
     named_ref,
+    read_body,
 )
 from anjian.core.paging import in_order, page_ids
 from anjian.org.models import sector_names
 
 from . import services
 from .filters import filter_hazards
-from .models import RUNNING_STATES, Hazard, Level, Source, Status, SupervisionLevel
+from .models import Hazard, Level, Source, Status, SupervisionLevel, is_overdue
 from .workflows import ACTIONS
 
 router = Router(tags=["隐患"])
@@ -214,7 +215,7 @@ def hazard_item(row, context):
         "source": row["source"],
         "found_at": timezone.localtime(row["found_at"]),
         "deadline": deadline,
-        "is_overdue": bool(deadline and deadline < context["today"] and status in RUNNING_STATES),
+        "is_overdue": is_overdue(deadline, status, context["today"]),
         "supervision_level": row["supervision_level"],
         "supervision_deadline": row["supervision_deadline"],
         "responsible_person": row["responsible_person"],

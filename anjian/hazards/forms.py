@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.widgets import use_quick_selects
 from anjian.org.models import Sector, Territory
-from anjian.web.widgets import use_quick_selects
 
 from .models import Level, Source, Status, SupervisionLevel
 

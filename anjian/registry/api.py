@@ -4,7 +4,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
-from anjian.api.schemas import (
+from anjian.core.apikit import (
     NamedRef,
     Out,
     Paging,

@@ -3,9 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from anjian.org.scope import scope_for
+from anjian.core.widgets import use_quick_selects
 from anjian.org.models import Sector, Territory, Unit
-from anjian.web.widgets import use_quick_selects
+from anjian.org.scope import scope_for
 
 from .models import Subject
 

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 from anjian.core.filtering import FilterError
 from anjian.hazards.models import Hazard
 from anjian.hazards.services import can_report
-from anjian.web.context import can_edit_subjects
+from anjian.registry.permissions import can_edit_subjects
 
 from .filters import filter_subjects
 from .forms import SubjectFilterForm, SubjectForm

@@ -4,14 +4,12 @@ The body is read by hand (as hazards/api.py does for its forms) so that a quanti
 number, a negative count or an unknown chemical all get the evaluation's own message naming the line,
 collected in one answer, rather than pydantic's generic one."""
 
-import json
-
 from django.utils.translation import gettext as _
 from ninja import Field, Router
 from ninja.errors import HttpError
 from pydantic import BaseModel
 
-from anjian.api.schemas import Out, error_responses
+from anjian.core.apikit import Out, error_responses, json_object
 
 from . import gb18218
 
@@ -64,12 +62,7 @@ def _body_schema():
 
 
 def _body(request):
-    try:
-        data = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        raise HttpError(400, _("请求体不是有效的 JSON（Content-Type 应为 application/json）")) from None
-    if not isinstance(data, dict):
-        raise HttpError(400, _("请求体应为 JSON 对象"))
+    data = json_object(request)
     lines = data.get("lines")
     if not isinstance(lines, list):
         raise HttpError(422, _("请求体字段“lines”应为数组，每项含 substance、quantity_t，可选 category"))

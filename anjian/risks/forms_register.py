@@ -6,9 +6,9 @@ from django.db.models import Case, IntegerField, Max, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from anjian.checklists.models import ChecklistItem, ChecklistVersion
+from anjian.core.widgets import use_quick_selects
 from anjian.org.models import Sector, Territory
 from anjian.registry.models import RiskGrade
-from anjian.web.widgets import use_quick_selects
 
 from . import methods
 from .models import AccidentType, ControlMeasure, RiskAssessment, RiskUnit

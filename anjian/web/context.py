@@ -3,27 +3,23 @@
 from django.utils import translation
 from django.utils.translation import pgettext_lazy
 
-from anjian.org.scope import scope_for
+from anjian.accidents.permissions import can_view_accidents
+from anjian.hazards.services import can_report
+from anjian.inspections.permissions import can_plan
 from anjian.org.models import Role
-
-# Roles that keep the subject register (create and edit subjects).
-REGISTRY_EDITORS = frozenset({Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.DEPARTMENT, Role.TOWN})
-
-
-def can_edit_subjects(user):
-    return bool(scope_for(user).roles & REGISTRY_EDITORS)
+from anjian.org.scope import scope_for
+from anjian.plans.permissions import can_view_plans
+from anjian.ranking.permissions import can_view_ranking
+from anjian.registry.permissions import can_edit_subjects
+from anjian.risks.permissions import can_read_manuals
 
 
 def _items(user):
-    from anjian.hazards.services import can_report
-
     items = [
         ("dashboard", "", pgettext_lazy("nav", "首页"), "speedometer2"),
         ("hazards:list", "hazards", pgettext_lazy("nav", "隐患"), "exclamation-triangle"),
         ("registry:list", "registry", pgettext_lazy("nav", "监管对象"), "building"),
     ]
-    from anjian.inspections.permissions import can_plan
-
     roles = scope_for(user).roles
     if Role.ENTERPRISE in roles:
         items.append(
@@ -46,13 +42,8 @@ def _items(user):
         )
     items.append(("checklists:list", "checklists", pgettext_lazy("nav", "检查表"), "list-check"))
     items.append(("risks:list", "risks", pgettext_lazy("nav", "风险"), "shield-exclamation"))
-    from anjian.plans.permissions import can_view_plans
-
     if can_view_plans(user):
         items.append(("plans:list", "plans", pgettext_lazy("nav", "工作要点"), "journal-text"))
-    from anjian.accidents.permissions import can_view_accidents
-    from anjian.ranking.permissions import can_view_ranking
-
     if can_view_accidents(user):
         items.append(("accidents:list", "accidents", pgettext_lazy("nav", "事故"), "activity"))
     if can_view_ranking(user):
@@ -86,9 +77,6 @@ def navigation(request):
         {"url_name": name, "label": label, "icon": icon, "active": _is_active(match, key)}
         for name, key, label, icon in _items(user)
     ]
-    from anjian.hazards.services import can_report
-    from anjian.risks.permissions import can_read_manuals
-
     person = getattr(user, "person", None)
     roles = sorted(scope_for(user).roles)
     english = translation.get_language() == "en"
