@@ -211,7 +211,9 @@ def read_xlsx(file_obj):
     """(meta, records) of an Excel file; raises ChecklistIOError for an unreadable file or header."""
     try:
         workbook = load_workbook(file_obj, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError):
+    # SyntaxError: malformed XML inside the archive (lxml's XMLSyntaxError and ElementTree's
+    # ParseError both derive from it).
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, SyntaxError):
         raise ChecklistIOError([_("无法读取文件：请上传 Excel 2007 及以上格式（.xlsx）的文件。")]) from None
     try:
         sheets = workbook.sheetnames

@@ -9,16 +9,29 @@ class FilterError(ValueError):
     """A filter value that cannot be understood; the message names the parameter."""
 
 
+# Dates a filter accepts. The filters turn a date into the start of its day, or of the next day, in
+# the local time zone; at the ends of Python's calendar (0001-01-01, 9999-12-31) that arithmetic
+# overflows. No record of the platform lies outside these years.
+MIN_FILTER_DATE = datetime.date(1900, 1, 1)
+MAX_FILTER_DATE = datetime.date(2100, 12, 31)
+
+
 def parse_date_param(params, name, label):
     value = (params.get(name) or "").strip()
     if not value:
         return None
     try:
-        return datetime.date.fromisoformat(value)
+        day = datetime.date.fromisoformat(value)
     except ValueError:
         raise FilterError(
             _("参数“%(l)s”（%(n)s）不是有效日期：%(v)s") % {"l": label, "n": name, "v": value}
         ) from None
+    if not MIN_FILTER_DATE <= day <= MAX_FILTER_DATE:
+        raise FilterError(
+            _("参数“%(l)s”（%(n)s）超出可查询的日期范围（%(min)s 至 %(max)s）：%(v)s")
+            % {"l": label, "n": name, "v": value, "min": MIN_FILTER_DATE, "max": MAX_FILTER_DATE}
+        )
+    return day
 
 
 def int_or_none(value):

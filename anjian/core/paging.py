@@ -8,6 +8,11 @@ index answer the sort, and the joins touch 50 rows. PostgreSQL gains the same wa
 
 from django.core.paginator import Paginator
 
+# The deepest offset a list accepts. The database takes OFFSET as a 64-bit integer (SQLite answers
+# "Python int too large to convert to SQLite INTEGER" beyond it), and reading past millions of rows
+# to skip them is no paging anyone does: ten million is ten times the city benchmark's hazards.
+MAX_OFFSET = 10_000_000
+
 
 def page_ids(queryset, offset, limit):
     return list(queryset.values_list("pk", flat=True)[offset : offset + limit])

@@ -8,6 +8,12 @@ from PIL import Image, UnidentifiedImageError
 from .models import Attachment
 
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
+# A small file can claim a huge canvas (a "decompression bomb": a PNG header of 30000×30000 is a few
+# bytes, its pixels 2.7 GB), and thumbnails and the PDF bulletins decode photos. 100 megapixels is
+# above any phone camera's usual output. PIL's own guard is set to the same figure so that it never
+# warns about files we accept, and raises (DecompressionBombError) only above twice the limit.
+MAX_IMAGE_PIXELS = 100_000_000
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
 
 
 def check_image(upload):
@@ -24,8 +30,16 @@ def check_image(upload):
     try:
         upload.seek(0)
         with Image.open(upload) as image:
+            width, height = image.size  # from the header: nothing is decoded yet
+            if width * height > MAX_IMAGE_PIXELS:
+                raise Image.DecompressionBombError(f"{width}x{height}")
             image.verify()
             fmt = image.format
+    except Image.DecompressionBombError:
+        raise ValidationError(
+            _("文件“%(name)s”的图片尺寸过大，上限为 %(limit)d 万像素")
+            % {"name": name, "limit": MAX_IMAGE_PIXELS // 10000}
+        ) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(
             _("文件“%(name)s”不是可识别的图片（支持 JPG、PNG、WEBP、GIF）") % {"name": name}

@@ -46,11 +46,13 @@ def _docx_text(name, data):
     from docx import Document
     from docx.opc.exceptions import PackageNotFoundError
 
+    # python-docx parses some parts only when the body is read, so the text is read inside the try.
+    # SyntaxError: malformed XML inside the archive (lxml's XMLSyntaxError derives from it).
     try:
         document = Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError):
+        return "\n".join(_blocks(document))
+    except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, SyntaxError):
         raise DocumentError(f"无法读取文件“{name}”：不是有效的 .docx 文档（.doc 请先另存为 .docx）") from None
-    return "\n".join(_blocks(document))
 
 
 def _blocks(document):

@@ -49,7 +49,9 @@ def read_rows(file_obj):
     """[(row number, {header: value})] of the data sheet. Raises ImportFileError."""
     try:
         workbook = load_workbook(file_obj, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as exc:
+    # SyntaxError: malformed XML inside the archive (lxml's XMLSyntaxError and ElementTree's
+    # ParseError both derive from it).
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError, SyntaxError) as exc:
         raise ImportFileError(_("无法读取文件：请上传 Excel 2007 及以上格式（.xlsx）的文件。")) from exc
     try:
         sheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
