@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.core.context import actor_function
+from anjian.core.errors import ServiceError
 from anjian.core.filtering import int_or_none
 from anjian.org.scope import scope_for
 from anjian.core.uploads import save_images
@@ -44,14 +45,9 @@ FIELDS = (
 MIN_YEAR, MAX_YEAR = 1990, 2100
 
 
-class AccidentError(Exception):
+class AccidentError(ServiceError):
     """A change that cannot happen, with a message for the user; `status` is the HTTP answer (422 bad
     input, 403 a role or scope that may not record it)."""
-
-    def __init__(self, message, status=422):
-        super().__init__(message)
-        self.message = str(message)
-        self.status = status
 
 
 def visible_accidents(user):

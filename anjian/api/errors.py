@@ -4,8 +4,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from anjian.core.errors import ServiceError
 from anjian.core.filtering import FilterError
-from anjian.hazards.services import TransitionError
 
 WHERE = {
     "query": "查询参数",
@@ -104,7 +104,8 @@ def install(api):
     def bad_filter(request, exc):
         return api.create_response(request, {"detail": str(exc)}, status=422)
 
-    @api.exception_handler(TransitionError)
+    # Every service's refusal carries the status it is answered with (409 state, 422 data, 403 role …).
+    @api.exception_handler(ServiceError)
     def refused(request, exc):
         return api.create_response(request, {"detail": exc.message}, status=exc.status)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.core.context import actor_function
+from anjian.core.errors import ServiceError
 from anjian.inspections.permissions import can_edit_checklists
 from anjian.org.models import Sector
 
@@ -20,14 +21,9 @@ SECTION_MAX = ChecklistItem._meta.get_field("section").max_length
 METHOD_MAX = ChecklistItem._meta.get_field("method").max_length
 
 
-class ChecklistError(Exception):
+class ChecklistError(ServiceError):
     """A change that cannot happen, with a Chinese message. `status`: 422 bad input, 409 wrong state
     (e.g. a published version), 403 the actor may not edit checklists."""
-
-    def __init__(self, message, status=422):
-        super().__init__(message)
-        self.message = str(message)
-        self.status = status
 
 
 def require_editor(actor):

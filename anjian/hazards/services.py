@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.core.context import actor_function
+from anjian.core.errors import ServiceError
 from anjian.org.scope import scope_for
 from anjian.core.uploads import save_images
 from anjian.org.models import Role
@@ -20,14 +21,9 @@ from .models import Hazard, HazardEvent, Level, Source, SupervisionLevel, on_tim
 from .workflows import ACTIONS, SUPERVISORS
 
 
-class TransitionError(Exception):
+class TransitionError(ServiceError):
     """A transition that cannot happen. `status` is the HTTP answer: 409 for a wrong state,
     422 for missing or bad data, 403 for a role that may not act."""
-
-    def __init__(self, message, status=422):
-        super().__init__(message)
-        self.message = str(message)
-        self.status = status
 
 
 def _event(hazard, action, from_status, actor, comment="", attachments=(), at=None):

@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anjian.core.errors import ServiceError
 from anjian.core.filtering import int_or_none
 from anjian.org.models import Unit
 
@@ -26,13 +27,8 @@ SENTENCE_END_RE = re.compile(r"[。；;！!？?]")
 TARGET_FIELDS = ("quantity", "unit", "what", "comparison", "deadline")
 
 
-class PlanError(Exception):
+class PlanError(ServiceError):
     """A plan step that cannot happen. `status`: 422 bad input, 409 wrong state, 403 role may not act."""
-
-    def __init__(self, message, status=422):
-        super().__init__(message)
-        self.message = str(message)
-        self.status = status
 
 
 def _require_manager(actor):

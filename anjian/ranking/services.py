@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.core.context import acting_as
+from anjian.core.errors import ServiceError
 from anjian.org.models import Territory
 
 from . import defaults
@@ -31,13 +32,8 @@ from .permissions import can_manage_ranking
 from .scoring import score_towns, validate_config
 
 
-class RankingError(Exception):
+class RankingError(ServiceError):
     """A run that cannot happen. `status`: 422 bad input, 403 the role may not act, 409 state."""
-
-    def __init__(self, message, status=422):
-        super().__init__(message)
-        self.message = str(message)
-        self.status = status
 
 
 def _require_manager(actor):

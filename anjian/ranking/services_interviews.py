@@ -19,6 +19,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anjian.core.errors import ServiceError
 from anjian.org.scope import scope_for
 from anjian.org.models import Role, Territory
 
@@ -31,13 +32,8 @@ CITYWIDE_ROLES = frozenset({Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.DEPARTMEN
 MAX_COMMITMENTS = 20
 
 
-class InterviewError(Exception):
+class InterviewError(ServiceError):
     """A change that cannot happen. `status`: 422 bad input, 403 the role may not act, 404 out of sight."""
-
-    def __init__(self, message, status=422):
-        super().__init__(message)
-        self.message = str(message)
-        self.status = status
 
 
 @dataclass(frozen=True)

@@ -10,19 +10,19 @@ from django.utils.translation import gettext as _
 
 from anjian.core.audit import record
 from anjian.core.context import actor_function
+from anjian.core.errors import ServiceError
 
 from .models import Normalisation, Scheme, SchemeIndicator
 from .permissions import can_manage_ranking
 
 
-class SchemeError(Exception):
-    """A scheme that cannot be saved: `messages` are the reasons (Chinese, for the page); `status`
-    is the HTTP answer (422 bad input, 403 the role may not act)."""
+class SchemeError(ServiceError):
+    """A scheme that cannot be saved: `messages` are the reasons (Chinese, for the page), `message`
+    them joined; `status` is the HTTP answer (422 bad input, 403 the role may not act)."""
 
-    def __init__(self, messages, status=422):
+    def __init__(self, messages, status=None):
         self.messages = [str(m) for m in ([messages] if isinstance(messages, str) else messages)]
-        super().__init__("；".join(self.messages))
-        self.status = status
+        super().__init__("；".join(self.messages), status)
 
 
 def _decimal(value):

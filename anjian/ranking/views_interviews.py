@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -26,13 +25,6 @@ from .models import Commitment, RankingRun
 from .permissions import can_manage_ranking, can_view_ranking
 
 FORM_ROWS = 3  # commitment rows the form shows at first; more are added on the page
-
-
-def _raise(error):
-    if error.status == 404:
-        raise Http404(error.message)
-    if error.status == 403:
-        raise PermissionDenied(error.message)
 
 
 def _require_reader(user):
@@ -141,9 +133,9 @@ def interview_new(request):
             _commitment_rows(post),
         )
     except si.InterviewError as error:
-        _raise(error)
+        error.escalate()
         context = _form_context(run, post=post) | {"error": error.message}
-        return render(request, "ranking/interview_form.html", context, status=422)
+        return render(request, "ranking/interview_form.html", context, status=error.status)
     messages.success(request, _("已记录对%(t)s的约谈") % {"t": interview.town.name})
     return redirect("ranking:interview", pk=interview.pk)
 
@@ -180,7 +172,7 @@ def _interview(user, pk):
     try:
         return si.visible_interview(user, pk)
     except si.InterviewError as error:
-        _raise(error)
+        error.escalate()
 
 
 @login_required
@@ -198,8 +190,8 @@ def commitment_done(request, pk):
         commitment = si.visible_commitment(user, pk)
         si.update_commitment(user, commitment, request.POST.get("done_on"), request.POST.get("evidence"))
     except si.InterviewError as error:
-        _raise(error)
-        return _detail(request, commitment.interview, error.message, commitment.pk, status=422)
+        error.escalate()
+        return _detail(request, commitment.interview, error.message, commitment.pk, status=error.status)
     messages.success(request, _("已记录承诺完成情况"))
     return redirect("ranking:interview", pk=commitment.interview_id)
 

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anjian.core.errors import ServiceError
 from anjian.registry.models import Subject
 
 from . import gb18218
@@ -31,14 +32,12 @@ DEFAULT_INTERVALS = {
 }
 
 
-class InstallationError(Exception):
+class InstallationError(ServiceError):
     """A change that cannot happen, with a message for the user. `status`: 422 bad input, 403 the
     role may not act, 404 not in scope. `problems`: the evaluation's per-line problems, if any."""
 
-    def __init__(self, message, status=422, problems=()):
-        super().__init__(message)
-        self.message = str(message)
-        self.status = status
+    def __init__(self, message, status=None, problems=()):
+        super().__init__(message, status)
         self.problems = list(problems)
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from anjian.core.audit import record
 from anjian.core.context import actor_function
+from anjian.core.errors import ServiceError
 
 from .grading import regrade_subjects
 from .methods import validate_bands
@@ -18,14 +19,9 @@ from .permissions import can_edit_policy
 RULE_FIELDS = ("open_major_hazard", "overdue_hazard", "accident")
 
 
-class PolicyError(Exception):
+class PolicyError(ServiceError):
     """A policy change that cannot happen, with a message for the user; `status` is the HTTP answer
     (422 bad input, 403 the role may not act), as the other services' errors carry it."""
-
-    def __init__(self, message, status=422):
-        super().__init__(message)
-        self.message = str(message)
-        self.status = status
 
 
 @actor_function

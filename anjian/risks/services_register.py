@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from anjian.checklists.models import ChecklistItem, ChecklistVersion
 from anjian.core.context import actor_function
+from anjian.core.errors import ServiceError
 from anjian.core.filtering import int_or_none
 from anjian.hazards.models import OPEN_STATES, Hazard
 from anjian.registry.models import Subject
@@ -39,14 +40,9 @@ STATUS_LABELS = {
 MEASURE_LABELS = {EFFECTIVE: gettext_lazy("有效"), FAILED: gettext_lazy("失效")}
 
 
-class RegisterError(Exception):
+class RegisterError(ServiceError):
     """A register change that cannot happen, with a message for the user; `status` is the HTTP
     answer (422 bad input, 403 role may not edit)."""
-
-    def __init__(self, message, status=422):
-        super().__init__(message)
-        self.message = str(message)
-        self.status = status
 
 
 # ---------------------------------------------------------------------------------------------
