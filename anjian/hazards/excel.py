@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from anjian.org.models import Sector, Territory, Unit
 from anjian.registry.excel import check_export_size, write_workbook
 
-from .models import RUNNING_STATES, Level, Source, Status, SupervisionLevel
+from .models import Level, Source, Status, SupervisionLevel, is_overdue
 
 FIELDS = (
     "code",
@@ -78,7 +78,7 @@ def hazard_rows(queryset):
     today = timezone.localdate()
     yes, no = _("是"), _("否")
     for row in queryset.values(*FIELDS).iterator(chunk_size=2000):
-        overdue = bool(row["deadline"] and row["status"] in RUNNING_STATES and row["deadline"] < today)
+        overdue = is_overdue(row["deadline"], row["status"], today)
         yield (
             row["code"],
             row["title"],

@@ -13,7 +13,7 @@ from anjian.core.filtering import (
     parse_date_param,
     parse_int_param,
 )
-from anjian.org.models import Sector, Territory
+from anjian.org.filters import filter_territory_sector
 
 from .models import OPEN_STATES, Hazard, Level, Source, Status, SupervisionLevel
 
@@ -36,17 +36,7 @@ SUPERVISION_ANY = "any"
 
 def filter_hazards(queryset, params, user):
     """Narrow `queryset` (already scoped) by the request's parameters. Raises FilterError."""
-    territory_id = parse_int_param(params, "territory", _("辖区"))
-    if territory_id is not None:
-        territory = Territory.objects.filter(Territory.visible_q(user), pk=territory_id).first()
-        if territory is None:
-            raise FilterError(_("参数“辖区”（territory）：辖区 %(id)s 不存在") % {"id": territory_id})
-        queryset = queryset.filter(territory_path__pathprefix=territory.path)
-    sector = (params.get("sector") or "").strip()
-    if sector:
-        if not Sector.objects.filter(pk=sector).exists():
-            raise FilterError(_("参数“行业领域”（sector）的值“%(v)s”无效") % {"v": sector})
-        queryset = queryset.filter(sector_id=sector)
+    queryset = filter_territory_sector(queryset, params, user)
     status = parse_choice_param(params, "status", _("状态"), Status.values)
     if status:
         queryset = queryset.filter(status=status)

@@ -48,10 +48,26 @@ class SupervisionLevel(models.TextChoices):
     CITY = "city", _("市级挂牌督办")
 
 
+def is_overdue(deadline, status, today=None):
+    """Whether a hazard is overdue today: its deadline has passed while it is still reported,
+    assigned or being rectified. The same test as `HazardQuerySet.overdue_q`, for a row already read."""
+    return bool(deadline and status in RUNNING_STATES and deadline < (today or timezone.localdate()))
+
+
 class HazardQuerySet(ScopedQuerySet):
     def overdue_q(self, today=None):
+        """The hazards overdue today (see `is_overdue`)."""
         today = today or timezone.localdate()
         return Q(deadline__lt=today, status__in=RUNNING_STATES)
+
+    def overdue_at_q(self, end_at, last_day, found="found_at", deadline="deadline"):
+        """The hazards that were overdue when the day `last_day` ended (at `end_at`, the next day's
+        start): found by then, due on or before that day, and not handed in by then. A past day's
+        answer cannot read today's status, so the hand-in time stands in for it (a hazard is running
+        until it is handed in). `found` and `deadline` may name aliases of those columns."""
+        return Q(**{f"{found}__lt": end_at, f"{deadline}__lte": last_day}) & (
+            Q(submitted_at__isnull=True) | Q(submitted_at__gte=end_at)
+        )
 
     def overdue(self, today=None):
         return self.filter(self.overdue_q(today))
@@ -153,7 +169,7 @@ class Hazard(models.Model):
 
     @property
     def is_overdue(self):
-        return bool(self.deadline and self.status in RUNNING_STATES and self.deadline < timezone.localdate())
+        return is_overdue(self.deadline, self.status)
 
     @property
     def is_open(self):

@@ -150,9 +150,7 @@ def _due(month):
 def _overdue_major_q(month):
     # Not rectified by the month's end: not yet handed in, or handed in after it. The deadline day
     # itself is on time, so a hazard is overdue at the month's end when its deadline is in or before it.
-    return Q(level=Level.MAJOR, found_at__lt=month.end_at, deadline__lte=month.end) & (
-        Q(submitted_at__isnull=True) | Q(submitted_at__gte=month.end_at)
-    )
+    return Q(level=Level.MAJOR) & Hazard.objects.overdue_at_q(month.end_at, month.end)
 
 
 class Unindexed(Func):
@@ -170,8 +168,8 @@ def _overdue_major(month):
     # index order (4 s for a million); a plain scan reads it in order. Major hazards are 3 %: an index
     # on (level, deadline) would make this a small range (models.py is not this module's to change).
     queryset = Hazard.objects.alias(found=Unindexed("found_at"), due=Unindexed("deadline")).filter(
-        Q(level=Level.MAJOR, found__lt=month.end_at, due__lte=month.end)
-        & (Q(submitted_at__isnull=True) | Q(submitted_at__gte=month.end_at))
+        Q(level=Level.MAJOR)
+        & Hazard.objects.overdue_at_q(month.end_at, month.end, found="found", deadline="due")
     )
     return _grouped(queryset, n=Count("id"))
 

@@ -3,8 +3,8 @@
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from anjian.core.filtering import FilterError, parse_choice_param, parse_int_param
-from anjian.org.models import Sector, Territory
+from anjian.core.filtering import parse_choice_param
+from anjian.org.filters import filter_territory_sector
 
 from .models import RiskGrade, Subject
 
@@ -12,17 +12,7 @@ FILTER_PARAMS = ("territory", "sector", "kind", "risk_grade", "q")
 
 
 def filter_subjects(queryset, params, user):
-    territory_id = parse_int_param(params, "territory", _("辖区"))
-    if territory_id is not None:
-        territory = Territory.objects.filter(Territory.visible_q(user), pk=territory_id).first()
-        if territory is None:
-            raise FilterError(_("参数“辖区”（territory）：辖区 %(id)s 不存在") % {"id": territory_id})
-        queryset = queryset.filter(territory_path__pathprefix=territory.path)
-    sector = (params.get("sector") or "").strip()
-    if sector:
-        if not Sector.objects.filter(pk=sector).exists():
-            raise FilterError(_("参数“行业领域”（sector）的值“%(v)s”无效") % {"v": sector})
-        queryset = queryset.filter(sector_id=sector)
+    queryset = filter_territory_sector(queryset, params, user)
     kind = parse_choice_param(params, "kind", _("类型"), Subject.Kind.values)
     if kind:
         queryset = queryset.filter(kind=kind)
