@@ -331,3 +331,17 @@ def test_inspections_by_scope_status_and_named_inspectors(org, plans):
     # An enterprise: the finished inspection and its child's self-inspection, not the planned one.
     assert seen(user(Role.ENTERPRISE, subject=s["s1"])) == {"i2", "i3"}
     assert seen(AnonymousUser()) == set()
+
+
+# has_role and subject_ids
+
+
+def test_has_role_and_subject_ids(org):
+    u = user(Role.GRID, territory=org.t["grid_a1"])
+    add_role(u, Role.ENTERPRISE, subject=org.subjects["s1"])
+    scope = scope_for(u)
+    assert scope.has_role(Role.GRID) and scope.has_role(Role.TOWN, Role.ENTERPRISE)
+    assert not scope.has_role(Role.TOWN, Role.CITY_OFFICE)
+    assert scope.subject_ids == {org.subjects["s1"].pk, org.subjects["s5"].pk}
+    assert scope_for(superuser()).has_role(Role.CITY_OFFICE)
+    assert not scope_for(AnonymousUser()).has_role(*Role.values)
