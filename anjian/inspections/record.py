@@ -153,31 +153,22 @@ def record_data(inspection):
 # ---- Word ---------------------------------------------------------------------------------------
 
 
-def _docx_font(document):
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    style = document.styles["Normal"]
-    style.font.name = "SimSun"
-    style.font.size = Pt(10.5)
-    # East Asian text takes its font from w:eastAsia, which python-docx does not set by itself.
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
-
-
 def build_docx(inspection):
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    # The record is a form (a 文书 filled in on site), not a 公文: python-docx's default page, one
+    # 宋体 五号 Normal style, and a bold heading. It still takes its helpers from the one layout.
     from docx.shared import Cm, Pt
 
+    from anjian.documents import layout
+
     data = record_data(inspection)
-    document = Document()
-    _docx_font(document)
+    document = layout.new_document(page=None)
+    layout.set_normal_font(document, "SimSun", "宋体", layout.SIZE_TABLE)
     title = document.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.alignment = layout.CENTER
     run = title.add_run(TITLE)
     run.bold, run.font.size = True, Pt(20)
     code = document.add_paragraph(_("编号：%(c)s") % {"c": data.code})
-    code.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    code.alignment = layout.RIGHT
 
     header = document.add_table(rows=0, cols=2, style="Table Grid")
     for label, value in data.header:
@@ -211,10 +202,8 @@ def build_docx(inspection):
             paragraph.add_run().add_picture(io.BytesIO(image), height=Cm(1.6))
         else:
             paragraph.add_run(name or "")
-    document.add_paragraph(_("日期：%(d)s") % {"d": data.date}).alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    document.add_paragraph(_("日期：%(d)s") % {"d": data.date}).alignment = layout.RIGHT
+    return layout.to_bytes(document)
 
 
 # ---- PDF ----------------------------------------------------------------------------------------

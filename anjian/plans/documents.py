@@ -11,21 +11,18 @@ import io
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from anjian.documents import layout
+from anjian.documents.layout import chinese_date
 from anjian.org.models import Territory, Unit
 
 from . import overview as ov
 from .models import ReportingPeriod, Task, UnitRole
 
-TITLE_FONT, HEADING_FONT, ITEM_FONT, BODY_FONT = "方正小标宋简体", "黑体", "楷体_GB2312", "仿宋_GB2312"
-SIZE_TITLE, SIZE_BODY = Pt(22), Pt(16)  # 二号, 三号
+SIZE_CELL = Pt(12)  # 小四: the targets table has few, short columns
 
 
 # --- titles ------------------------------------------------------------------------------------
@@ -75,10 +72,6 @@ def issuer_name(unit=None):
     return unit.name
 
 
-def chinese_date(day):
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def full_number(snap, task):
     """ "3.一是" for a sub-point, "3" for an item: how a reader cites it."""
     if task.level == Task.Level.POINT and task.parent_id:
@@ -98,22 +91,18 @@ def completion_report_docx(plan, period, unit=None, today=None):
     combined texts) or, given `unit`, that unit's (only its tasks and its own figures)."""
     today = today or timezone.localdate()
     snap = ov.load(plan, period, today=today)
-    doc = Document()
-    _page_setup(doc)
-    _paragraph(doc, report_title(plan, period, unit), TITLE_FONT, SIZE_TITLE, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(doc, "", BODY_FONT, SIZE_BODY)
+    doc = layout.new_document()
+    layout.title(doc, report_title(plan, period, unit))
+    layout.blank(doc)
     if unit is not None:
-        _paragraph(doc, f"{issuer_name()}：", BODY_FONT, SIZE_BODY)
-    _body(doc, _intro(plan, period, unit))
+        layout.paragraph(doc, f"{issuer_name()}：")
+    layout.body(doc, _intro(plan, period, unit))
     tracked = [t for t in snap.tracked if unit is None or unit.pk in snap.roles[t.pk]]
     _write_tasks(doc, snap, {t.pk for t in tracked}, unit)
     _write_targets(doc, snap, tracked, unit)
-    _paragraph(doc, "", BODY_FONT, SIZE_BODY)
-    _paragraph(doc, issuer_name(unit), BODY_FONT, SIZE_BODY, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _paragraph(doc, chinese_date(today), BODY_FONT, SIZE_BODY, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    layout.blank(doc)
+    layout.signature(doc, issuer_name(unit), chinese_date(today))
+    return layout.to_bytes(doc)
 
 
 def _intro(plan, period, unit):
@@ -135,12 +124,12 @@ def _write_tasks(doc, snap, included, unit):
         if task.pk not in wanted:
             continue
         if task.level == Task.Level.CHAPTER:
-            _paragraph(doc, f"{task.number}、{task.title}", HEADING_FONT, SIZE_BODY, indent=True)
+            layout.heading(doc, f"{task.number}、{task.title}")
         elif task.level == Task.Level.ITEM:
-            _paragraph(doc, f"{task.number}.{task.title}", ITEM_FONT, SIZE_BODY, indent=True)
+            layout.paragraph(doc, f"{task.number}.{task.title}", layout.ITEM_FONT, indent=True)
         if task.pk in included:
             lead = f"{task.number}{task.title.rstrip('。；：')}。" if task.level == Task.Level.POINT else ""
-            _body(doc, lead + _task_text(snap, task, unit))
+            layout.body(doc, lead + _task_text(snap, task, unit))
 
 
 def _task_text(snap, task, unit):
@@ -162,14 +151,12 @@ def _write_targets(doc, snap, tracked, unit):
     rows = [row for row in ov.by_target(snap) if snap.reported_under(row["target"].task_id) in task_ids]
     if not rows:
         return
-    _paragraph(doc, _("附：量化指标完成情况"), HEADING_FONT, SIZE_BODY, indent=True)
-    table = doc.add_table(rows=1, cols=5)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    layout.heading(doc, _("附：量化指标完成情况"))
+    table = layout.table(doc, 5)
     for cell, text in zip(
         table.rows[0].cells, [_("序号"), _("指标"), _("目标值"), _("完成值"), _("完成率")], strict=True
     ):
-        _cell(cell, text, bold=True)
+        layout.cell_text(cell, text, SIZE_CELL, bold=True)
     for n, row in enumerate(rows, 1):
         target = row["target"]
         value, percent = row["reported"], row["percent"]
@@ -185,48 +172,12 @@ def _write_targets(doc, snap, tracked, unit):
             f"{percent:g}%" if percent is not None else "—",
         ]
         for cell, text in zip(cells, texts, strict=True):
-            _cell(cell, text)
+            layout.cell_text(cell, text, SIZE_CELL)
 
 
 def _unit_figure(snap, target, unit):
     report = snap.unit_report(snap.reported_under(target.task_id), unit.pk)
     return snap.figures.get(report.pk, {}).get(target.pk) if report else None
-
-
-def _page_setup(doc):
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-
-
-def _font(run, name, size, bold=False):
-    run.font.name = name
-    run.font.size = size
-    run.font.bold = bold
-    # Word takes Chinese glyphs from the East Asian font slot, which font.name does not set.
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
-
-
-def _paragraph(doc, text, font, size, align=None, indent=False):
-    paragraph = doc.add_paragraph()
-    if align is not None:
-        paragraph.alignment = align
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Pt(size.pt * 2)
-    paragraph.paragraph_format.line_spacing = Pt(28)
-    _font(paragraph.add_run(text), font, size)
-    return paragraph
-
-
-def _body(doc, text):
-    return _paragraph(doc, text, BODY_FONT, SIZE_BODY, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
-
-
-def _cell(cell, text, bold=False):
-    paragraph = cell.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(paragraph.add_run(text), BODY_FONT, Pt(12), bold=bold)
 
 
 # --- Excel ---------------------------------------------------------------------------------------

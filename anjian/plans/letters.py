@@ -3,32 +3,14 @@ document in the usual official layout (GB/T 9704 page; the issuer's name as a re
 document number under it above a red rule, the title in 小标宋, the salutation, the body in 仿宋 with
 the list of unreported tasks, the issuer and the date at the bottom right)."""
 
-import io
-
 from django.utils import timezone
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
 
-from .documents import (
-    BODY_FONT,
-    SIZE_BODY,
-    SIZE_TITLE,
-    TITLE_FONT,
-    _body,
-    _city_name,
-    _page_setup,
-    _paragraph,
-    _plan_subject,
-    chinese_date,
-    issuer_name,
-    period_label,
-)
+from anjian.documents import layout
+from anjian.documents.layout import chinese_date
+
+from .documents import _city_name, _plan_subject, issuer_name, period_label
 from .models import Task
 
-RED = RGBColor(0xC0, 0x00, 0x00)
 # The office's contact line is not in the data model; the letter asks for the report on the platform.
 OVERDUE_CLOSING = (
     "上述任务已超过报送截止时间{days}天。请你单位高度重视，抓紧梳理工作进展，于收到本函后3个工作日内"
@@ -74,39 +56,18 @@ def letter_body(plan, period, unit, tasks, today):
     return "\n".join(lines)
 
 
-def _red_rule(paragraph):
-    """The red line under the document number (a bottom border on its paragraph)."""
-    borders = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    for key, value in {"w:val": "single", "w:sz": "12", "w:space": "4", "w:color": "C00000"}.items():
-        bottom.set(qn(key), value)
-    borders.append(bottom)
-    paragraph._p.get_or_add_pPr().append(borders)
-
-
 def letter_docx(letter):
     """The letter as .docx bytes."""
-    doc = Document()
-    _page_setup(doc)
+    doc = layout.new_document()
     office = issuer_name()
-    heading = _paragraph(doc, office, TITLE_FONT, Pt(26), align=WD_ALIGN_PARAGRAPH.CENTER)
-    for run in heading.runs:
-        run.font.color.rgb = RED
-    number = _paragraph(doc, letter.number, BODY_FONT, SIZE_BODY, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _red_rule(number)
-    _paragraph(doc, "", BODY_FONT, SIZE_BODY)
-    _paragraph(
-        doc, letter_title(letter.plan, letter.period), TITLE_FONT, SIZE_TITLE, align=WD_ALIGN_PARAGRAPH.CENTER
-    )
-    _paragraph(doc, "", BODY_FONT, SIZE_BODY)
-    _paragraph(doc, f"{letter.unit.name}：", BODY_FONT, SIZE_BODY)
+    layout.red_head(doc, office, letter.number)
+    layout.blank(doc)
+    layout.title(doc, letter_title(letter.plan, letter.period))
+    layout.blank(doc)
+    layout.paragraph(doc, f"{letter.unit.name}：")
     for line in letter.body.splitlines():
         if line.strip():
-            _body(doc, line)
-    _paragraph(doc, "", BODY_FONT, SIZE_BODY)
-    _paragraph(doc, office, BODY_FONT, SIZE_BODY, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    issued = timezone.localdate(letter.issued_at)
-    _paragraph(doc, chinese_date(issued), BODY_FONT, SIZE_BODY, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+            layout.body(doc, line)
+    layout.blank(doc)
+    layout.signature(doc, office, chinese_date(timezone.localdate(letter.issued_at)))
+    return layout.to_bytes(doc)

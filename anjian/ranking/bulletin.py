@@ -9,28 +9,21 @@ backend, which the project does not ship, and the table needs no font file to sh
 A draft run may be printed too; its title then says 草稿.
 """
 
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt
 
+from anjian.documents import layout
+from anjian.documents.layout import chinese_date
 from anjian.org.models import Territory
 
 from .charts import previous_published
 from .models import RankingRun
 
-RED = RGBColor(0xC0, 0x00, 0x00)
-TITLE_FONT, HEADING_FONT, BODY_FONT = "方正小标宋简体", "黑体", "仿宋_GB2312"
-SIZE_ISSUER, SIZE_TITLE, SIZE_BODY, SIZE_TABLE = Pt(26), Pt(22), Pt(16), Pt(10.5)
 MAIN_INDICATORS = 4  # the heaviest indicators get their own column; a 14-column table does not fit A4
 BAR_CELLS = 20  # the Word chart: one shaded cell per 5% of the top score
 
@@ -189,7 +182,7 @@ def bulletin_data(run, today=None):
         ],
         requirements=_requirements(),
         signature=_("%(city)s安全生产委员会办公室") % {"city": city},
-        date=f"{day.year}年{day.month}月{day.day}日",
+        date=chinese_date(day),
         cc=_("抄送：市安委会各成员单位，市委办、市人大办、市政府办、市政协办。"),
         note=table_note(run),
         draft=draft,
@@ -221,109 +214,46 @@ def table_note(run):
 
 def build_docx(run, today=None):
     data = bulletin_data(run, today)
-    doc = Document()
-    _page_setup(doc)
-    _paragraph(doc, data.issuer, TITLE_FONT, SIZE_ISSUER, align=WD_ALIGN_PARAGRAPH.CENTER, color=RED)
-    number = _paragraph(doc, data.number, BODY_FONT, SIZE_BODY, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _red_rule(number)
-    _paragraph(doc, data.title, TITLE_FONT, SIZE_TITLE, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(doc, _("各镇人民政府、街道办事处，市经济开发区管委会："), BODY_FONT, SIZE_BODY)
-    _body(doc, data.summary)
-    _paragraph(doc, _("一、晾晒排名"), HEADING_FONT, SIZE_BODY, indent=True)
+    doc = layout.new_document()
+    layout.red_head(doc, data.issuer, data.number)
+    layout.title(doc, data.title)
+    layout.paragraph(doc, _("各镇人民政府、街道办事处，市经济开发区管委会："))
+    layout.body(doc, data.summary)
+    layout.heading(doc, _("一、晾晒排名"))
     _ranking_table(doc, data)
-    _paragraph(doc, data.note, BODY_FONT, Pt(10.5))
-    _paragraph(doc, _("二、得分情况"), HEADING_FONT, SIZE_BODY, indent=True)
+    layout.paragraph(doc, data.note, size=layout.SIZE_TABLE)
+    layout.heading(doc, _("二、得分情况"))
     _bar_table(doc, data)
-    _paragraph(doc, _("三、工作要求"), HEADING_FONT, SIZE_BODY, indent=True)
-    for number_, text in enumerate(data.requirements, start=1):
-        _body(doc, f"{number_}. {text}")
-    _paragraph(doc, "", BODY_FONT, SIZE_BODY)
-    _paragraph(doc, data.signature, BODY_FONT, SIZE_BODY, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _paragraph(doc, data.date, BODY_FONT, SIZE_BODY, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _red_rule(_paragraph(doc, data.cc, BODY_FONT, Pt(14)), top=True)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    layout.heading(doc, _("三、工作要求"))
+    for number, text in enumerate(data.requirements, start=1):
+        layout.body(doc, f"{number}. {text}")
+    layout.blank(doc)
+    layout.signature(doc, data.signature, data.date)
+    layout.red_rule(layout.paragraph(doc, data.cc, size=Pt(14)), top=True)  # 抄送 in 四号 over a rule
+    return layout.to_bytes(doc)
 
 
 def _ranking_table(doc, data):
     header = table_header(data)
-    table = doc.add_table(rows=1, cols=len(header))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table = layout.table(doc, len(header))
     for cell, text in zip(table.rows[0].cells, header, strict=True):
-        _cell(cell, text, bold=True)
+        layout.cell_text(cell, text, bold=True)
     for row in data.rows:
         for cell, text in zip(table.add_row().cells, table_row(row), strict=True):
-            _cell(cell, text)
+            layout.cell_text(cell, text)
 
 
 def _bar_table(doc, data):
     """Scores as horizontal bars: one shaded cell per 1/BAR_CELLS of the top score."""
     top = max((row.score for row in data.rows), default=Decimal(0)) or Decimal(1)
-    table = doc.add_table(rows=0, cols=BAR_CELLS + 2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table = layout.table(doc, BAR_CELLS + 2, rows=0, grid=False)
     for row in data.rows:
         cells = table.add_row().cells
-        _cell(cells[0], row.town)
+        layout.cell_text(cells[0], row.town)
         filled = round(row.score / top * BAR_CELLS)
         for cell in cells[1 : 1 + filled]:
-            _shade(cell, "C00000" if row.summoned else "2F5597")
-        _cell(cells[-1], f"{row.score:.2f}")
+            layout.shade(cell, layout.RED_HEX if row.summoned else "2F5597")
+        layout.cell_text(cells[-1], f"{row.score:.2f}")
         cells[0].width, cells[-1].width = Cm(2.6), Cm(1.6)
         for cell in cells[1:-1]:
             cell.width = Cm(0.5)
-
-
-def _shade(cell, colour):
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), colour)
-    cell._tc.get_or_add_tcPr().append(shading)
-
-
-def _red_rule(paragraph, top=False):
-    """A red line under (or over) the paragraph: the 红头 rule of an official document."""
-    borders = OxmlElement("w:pBdr")
-    edge = OxmlElement("w:top" if top else "w:bottom")
-    for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "4"), ("w:color", "C00000")):
-        edge.set(qn(key), value)
-    borders.append(edge)
-    paragraph._p.get_or_add_pPr().append(borders)
-
-
-def _page_setup(doc):
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
-    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
-
-
-def _font(run, name, size, bold=False, color=None):
-    run.font.name, run.font.size, run.font.bold = name, size, bold
-    if color is not None:
-        run.font.color.rgb = color
-    # Word takes Chinese glyphs from the East Asian font slot, which font.name does not set.
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
-
-
-def _paragraph(doc, text, font, size, align=None, indent=False, color=None):
-    paragraph = doc.add_paragraph()
-    if align is not None:
-        paragraph.alignment = align
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Pt(size.pt * 2)
-    paragraph.paragraph_format.line_spacing = Pt(28) if size.pt <= 16 else None
-    _font(paragraph.add_run(text), font, size, color=color)
-    return paragraph
-
-
-def _body(doc, text):
-    return _paragraph(doc, text, BODY_FONT, SIZE_BODY, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
-
-
-def _cell(cell, text, bold=False):
-    paragraph = cell.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(paragraph.add_run(text), BODY_FONT, SIZE_TABLE, bold=bold)
