@@ -21,6 +21,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
+from anjian.core import audit
+from anjian.core.context import system_actor
 from anjian.inspections import draw as algorithm
 from anjian.inspections import services_draw
 from anjian.inspections.models import AvoidanceRule, InspectionPlan
@@ -41,7 +43,7 @@ class _Rollback(Exception):
 
 def ensure_inspectors(count=INSPECTORS):
     """`count` inspector accounts of the bureau (bench_insp_000…), created once, in bulk: no
-    password hashing, one bulk audit entry's worth of rows and no per-row signals."""
+    password hashing, one `bulk` audit entry for the rows and no per-row signals."""
     User = get_user_model()
     unit = Unit.objects.get(name=UNIT)
     names = [f"{USER_PREFIX}{i:03d}" for i in range(count)]
@@ -49,7 +51,7 @@ def ensure_inspectors(count=INSPECTORS):
     fresh = [User(username=name) for name in names if name not in existing]
     for user in fresh:
         user.set_unusable_password()
-    with transaction.atomic():
+    with audit.bulk_load("bench inspectors", actor=system_actor("bench"), summary={"users": len(fresh)}):
         User.objects.bulk_create(fresh)
         users = list(User.objects.filter(username__in=[u.username for u in fresh]))
         Person.objects.bulk_create(Person(name=f"检查员{u.username[-3:]}", unit=unit, user=u) for u in users)
@@ -78,7 +80,8 @@ def _avoidances(users):
         for i, u in enumerate(users)
         if i % 50 == 0 and towns
     ]
-    AvoidanceRule.objects.bulk_create(rules)
+    with audit.bulk_load("bench avoidances", actor=system_actor("bench"), summary={"rules": len(rules)}):
+        AvoidanceRule.objects.bulk_create(rules)
 
 
 def ensure_plan():

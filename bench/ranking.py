@@ -25,7 +25,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from anjian.accidents.models import Accident
-from anjian.core.audit import record
+from anjian.core import audit
+from anjian.core.context import system_actor
 from anjian.org.models import Territory
 from anjian.ranking import services
 from anjian.ranking.indicators import SEVERITY, month_bounds
@@ -73,9 +74,8 @@ def ensure_accidents(today=None):
                 is_synthetic=True,
             )
         )
-    with transaction.atomic():
+    with audit.bulk_load("bench accidents", actor=system_actor("bench"), summary={"accidents": len(rows)}):
         Accident.objects.bulk_create(rows)
-        record("bulk", "accidents.accident", object_repr="bench accidents", after={"accidents": len(rows)})
     return len(rows)
 
 

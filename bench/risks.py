@@ -27,7 +27,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
-from anjian.core.audit import record
+from anjian.core import audit
+from anjian.core.context import system_actor
 from anjian.hazards.models import OPEN_STATES, RUNNING_STATES, Level
 from anjian.registry.models import Subject
 from anjian.risks import methods
@@ -57,7 +58,8 @@ def ensure_register():
     bands = default_bands()
     subject_ids = list(Subject.objects.order_by("id").values_list("id", flat=True))[::EVERY]
     now = timezone.now()
-    with transaction.atomic():
+    summary = {"synthetic": True}
+    with audit.bulk_load("bench risk register", actor=system_actor("bench"), summary=summary):
         units = RiskUnit.objects.bulk_create(
             [RiskUnit(subject_id=sid, name=UNIT_NAME, is_synthetic=True) for sid in subject_ids],
             batch_size=5000,
@@ -83,17 +85,7 @@ def ensure_register():
             for age, values in zip((60, 1)[-len(history) :], history, strict=True):
                 assessments.append(_assessment(event, values, bands, now - datetime.timedelta(days=age)))
         RiskAssessment.objects.bulk_create(assessments, batch_size=5000)
-        record(
-            "bulk",
-            "risks.riskevent",
-            object_repr="bench risk register",
-            after={
-                "synthetic": True,
-                "units": len(units),
-                "events": len(events),
-                "assessments": len(assessments),
-            },
-        )
+        summary.update(units=len(units), events=len(events), assessments=len(assessments))
     return len(events)
 
 

@@ -11,6 +11,8 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
+from anjian.core import audit
+from anjian.core.context import acting_as, system_actor
 from anjian.org.models import Sector
 from anjian.org.seed import SECTOR_NAMES
 
@@ -21,6 +23,8 @@ STANDARDS_FILE = DATA_DIR / "standards.yaml"
 CHECKLIST_DIR = DATA_DIR / "checklists"
 # Appended to a criterion paraphrased from memory, so nobody takes it for the checked text.
 UNVERIFIED_SUFFIX = "【待核：请以官方文本为准】"
+# Who the change log names for the shipped library: it arrives with the software, not from a person.
+LIBRARY_ACTOR = system_actor("checklist-library")
 
 
 class LibraryDataError(Exception):
@@ -143,18 +147,19 @@ def _load_checklist(data, index, source, counts):
     )
     for item in items:
         item.version = version
-    ChecklistItem.objects.bulk_create(items)
+    audit.bulk_create(ChecklistItem, items)
     counts["checklists"] += 1
     counts["items"] += len(items)
 
 
-@transaction.atomic
-def load_library(files=None):
-    """Create what is missing of the shipped library (or of the given checklist `files`).
-    Returns the counts of what was created."""
+def load_library(files=None, *, actor=LIBRARY_ACTOR):
+    """Create what is missing of the shipped library (or of the given checklist `files`), as `actor`
+    (the system actor "checklist-library" unless a user loads it). Returns the counts of what was
+    created."""
     counts = {"standards": 0, "criteria": 0, "checklists": 0, "items": 0}
-    _load_standards(counts)
-    index = criteria_index()
-    for path in files if files is not None else checklist_files():
-        _load_checklist(_read(path), index, path.name, counts)
+    with acting_as(actor), transaction.atomic():
+        _load_standards(counts)
+        index = criteria_index()
+        for path in files if files is not None else checklist_files():
+            _load_checklist(_read(path), index, path.name, counts)
     return counts

@@ -80,8 +80,9 @@ AUDITED_MODELS = {
 }
 # Never copied into the log.
 REDACTED_FIELDS = {"password"}
-# Too large to copy on every save; the row keeps their hash (a draw's pool is fixed by pool_hash).
-HASHED_FIELDS = {"pool"}
+# Copied as their hash: a draw's pool is too large to copy on every save (pool_hash fixes it), and
+# its seed must stay secret until the draw while the log is read by more people than the organiser.
+HASHED_FIELDS = {"pool", "seed"}
 
 
 def snapshot(instance):

@@ -1,17 +1,18 @@
 """Build (or top up) the demo database: `anjian init-demo` calls `build_demo`.
 
 Idempotent: the organisation and accounts are created with get-or-create; the synthetic subjects
-and hazards are numbered, and a run only adds the numbers that are missing. Bulk rows bypass the
-change-log signals, so each run that adds rows writes one `bulk` entry naming what it loaded.
+and hazards are numbered, and a run only adds the numbers that are missing. Bulk rows are seeding
+(audit.bulk_load): each batch writes one `bulk` entry, and each run one `demo` entry naming what it
+loaded.
 """
 
 import random
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Max
 
-from anjian.core.audit import record
-from anjian.core.context import reset, set_actor
+from anjian.core import audit
+from anjian.core.context import acting_as, system_actor
 from anjian.hazards.models import Hazard, HazardEvent
 from anjian.org.models import Unit
 from anjian.org.seed import build_organisation
@@ -30,6 +31,7 @@ from .risks import build_risk_registers
 
 DEFAULT_SUBJECTS = 2_000
 DEFAULT_HAZARDS = 10_000
+ACTOR = system_actor("init-demo")
 HIGH_ACTIVITY_SECTORS = {"industry_trade", "hazardous_chemicals", "fire", "construction", "metallurgy"}
 
 
@@ -37,7 +39,10 @@ def build_demo(subjects=DEFAULT_SUBJECTS, hazards=DEFAULT_HAZARDS, progress=prin
     """Make the demo data set hold at least `subjects` synthetic subjects and `hazards` synthetic
     hazards. Returns the counts added in this run."""
     _fast_writes()
-    with transaction.atomic():
+    # One transaction; the rows written in bulk (subjects, hazards, registers...) are seeding, each
+    # batch with its own `bulk` entry, and this block ends with one `demo` entry saying what the run
+    # loaded. Whatever no service names an actor for is done by the system actor "init-demo".
+    with acting_as(ACTOR), audit.bulk_load("demo", actor=ACTOR, summary={"synthetic": True}) as summary:
         build_organisation()
         progress("组织机构：已就绪")
         users = ensure_accounts()
@@ -56,26 +61,13 @@ def build_demo(subjects=DEFAULT_SUBJECTS, hazards=DEFAULT_HAZARDS, progress=prin
         # Re-grades every subject at its end, accidents included; the rankings then read it all.
         build_risk_registers(progress=progress)
         build_rankings(progress=progress)
-        if added_subjects or added_hazards:
-            # One change-log entry for the bulk rows, in the same transaction, so the chain tells
-            # what was loaded behind the signals' back.
-            token = set_actor(None, "init-demo")
-            try:
-                record(
-                    "bulk",
-                    "demo",
-                    object_repr="init-demo",
-                    after={
-                        "synthetic": True,
-                        "subjects_added": added_subjects,
-                        "hazards_added": added_hazards,
-                        "events_added": added_events,
-                        "subjects_total": subject_gen.demo_subjects().count(),
-                        "hazards_total": demo_hazards().count(),
-                    },
-                )
-            finally:
-                reset(token)
+        summary.update(
+            subjects_added=added_subjects,
+            hazards_added=added_hazards,
+            events_added=added_events,
+            subjects_total=subject_gen.demo_subjects().count(),
+            hazards_total=demo_hazards().count(),
+        )
     return {
         "subjects": added_subjects,
         "hazards": added_hazards,

@@ -15,6 +15,8 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
+from anjian.core import audit
+from anjian.core.context import system_actor
 from anjian.hazards.models import (
     RUNNING_STATES,
     Hazard,
@@ -388,8 +390,11 @@ def _unit_person(rng, target, cast):
 
 
 def insert(hazards, events, batch_size=2000):
-    Hazard.objects.bulk_create(hazards, batch_size=batch_size)
-    HazardEvent.objects.bulk_create(events, batch_size=batch_size)
+    summary = {"hazards": len(hazards), "events": len(events)}
+    # Seeding: one `bulk` entry for the lot instead of one per synthetic hazard and event.
+    with audit.bulk_load("demo.hazards", actor=system_actor("init-demo"), summary=summary):
+        Hazard.objects.bulk_create(hazards, batch_size=batch_size)
+        HazardEvent.objects.bulk_create(events, batch_size=batch_size)
     _reset_sequences()
 
 

@@ -19,6 +19,8 @@ from PIL import Image, ImageDraw
 
 from anjian.checklists.library import load_library
 from anjian.checklists.models import Checklist
+from anjian.core import audit
+from anjian.core.context import system_actor
 from anjian.hazards.models import Hazard
 from anjian.inspections import services_conduct, services_draw, services_plans
 from anjian.inspections.models import Draw, Inspection, InspectionPlan, ItemResult, Kind, TargetMode
@@ -69,12 +71,19 @@ def _done(plan):
 
 
 def _mark_synthetic(plans, users):
-    """What the services made for the demo is demo data too, and says so."""
-    InspectionPlan.objects.filter(pk__in=[plan.pk for plan in plans]).update(is_synthetic=True)
+    """What the services made for the demo is demo data too, and says so (one `bulk` entry)."""
     own = users["zeguo_enterprise"].roles.get(role=Role.ENTERPRISE).subject
-    Inspection.objects.filter(Q(plan__in=plans) | Q(subject=own, is_self=True)).update(is_synthetic=True)
-    Hazard.objects.filter(inspection_result__inspection__is_synthetic=True).update(is_synthetic=True)
-    Draw.objects.filter(plan__in=plans).update(is_synthetic=True)
+    with audit.bulk_load("demo.synthetic", actor=system_actor("init-demo")) as summary:
+        summary["plans"] = InspectionPlan.objects.filter(pk__in=[plan.pk for plan in plans]).update(
+            is_synthetic=True
+        )
+        summary["inspections"] = Inspection.objects.filter(
+            Q(plan__in=plans) | Q(subject=own, is_self=True)
+        ).update(is_synthetic=True)
+        summary["hazards"] = Hazard.objects.filter(inspection_result__inspection__is_synthetic=True).update(
+            is_synthetic=True
+        )
+        summary["draws"] = Draw.objects.filter(plan__in=plans).update(is_synthetic=True)
 
 
 def _ensure_inspectors():
@@ -265,11 +274,12 @@ def _bulk_history(own, rng, months=6):
             day = first + datetime.timedelta(days=rng.randint(2, 25))
             at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30)))
             rows.append(_history_row(subject, versions[subject.sector_id], at, len(rows)))
-    created = Inspection.objects.bulk_create(rows, batch_size=2000)
-    # created_at is stamped "now" on insert; the history rows were created when they happened.
-    ids = [row.pk for row in created]
-    for start in range(0, len(ids), 2000):
-        Inspection.objects.filter(pk__in=ids[start : start + 2000]).update(created_at=F("started_at"))
+    with audit.bulk_load("demo.inspections", actor=system_actor("init-demo"), summary={"history": len(rows)}):
+        created = Inspection.objects.bulk_create(rows, batch_size=2000)
+        # created_at is stamped "now" on insert; the history rows were created when they happened.
+        ids = [row.pk for row in created]
+        for start in range(0, len(ids), 2000):
+            Inspection.objects.filter(pk__in=ids[start : start + 2000]).update(created_at=F("started_at"))
     return len(rows)
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from anjian.core import audit
 from anjian.org.models import Role, Territory
 from anjian.registry.models import Subject
 from anjian.risks import gb18218
@@ -82,7 +83,7 @@ def build_installations(progress=print):
     for subject in subjects:
         if subject not in majors:
             made.append(_minor(actor, subject, rng))
-    Installation.objects.filter(pk__in=[i.pk for i in made]).update(is_synthetic=True)
+    audit.update(Installation.objects.filter(pk__in=[i.pk for i in made]), actor=actor, is_synthetic=True)
     grades = sorted(i.grade for i in made if i.is_major)
     progress(f"危险化学品单元：{len(made)} 个，其中重大危险源 {len(grades)} 个（级别 {grades}）")
     return len(made)

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 
 import anjian.plans as plans_app
+from anjian.core import audit
+from anjian.core.context import system_actor
 from anjian.org.models import Person, Role, RoleAssignment, Unit
 from anjian.plans import services, services_tracking
 from anjian.plans.models import ProgressReport, ReportingPeriod, Task, TaskUnit, UnitRole, WorkPlan
@@ -68,8 +70,11 @@ def build_plans(users, progress=print):
     fixed, dropped = _fix_units(office, plan)
     progress(f"工作要点：已导入《{plan.title}》，修正责任单位 {fixed} 处，删除无法对应的 {len(dropped)} 处")
     services.accept_plan(office, plan)
-    WorkPlan.objects.filter(pk=plan.pk).update(
-        is_synthetic=True, accepted_at=datetime.datetime(2023, 4, 28, 9, 0, tzinfo=TZ)
+    audit.update(
+        WorkPlan.objects.filter(pk=plan.pk),
+        actor=office,
+        is_synthetic=True,
+        accepted_at=datetime.datetime(2023, 4, 28, 9, 0, tzinfo=TZ),
     )
     half = plan.periods.get(kind=ReportingPeriod.Kind.HALF_YEAR)
     added = _half_year_reports(plan, half, users)
@@ -148,8 +153,10 @@ def _half_year_reports(plan, period, users):
                 figures=totals,
             )
             dates[report.pk] = _when(rng, late=False)
-    for pk, when in dates.items():
-        ProgressReport.objects.filter(pk=pk).update(submitted_at=when, is_synthetic=True)
+    # Back-dated as the demo's story has it: seeding, so one `bulk` entry rather than one per report.
+    with audit.bulk_load("demo.reports", actor=system_actor("init-demo"), summary={"reports": len(dates)}):
+        for pk, when in dates.items():
+            ProgressReport.objects.filter(pk=pk).update(submitted_at=when, is_synthetic=True)
     return len(added)
 
 

@@ -16,6 +16,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from anjian.core import audit
 from anjian.ranking import services
 from anjian.ranking import services_interviews as si
 from anjian.ranking.indicators import REGISTRY, month_bounds
@@ -72,14 +73,15 @@ def build_rankings(progress=print, today=None):
 
 def _compute_and_publish(actor, month, reason, today):
     run = services.compute_run(actor, month, reason)
-    RankingRun.objects.filter(pk=run.pk).update(is_synthetic=True)  # a draft still: nothing frozen yet
+    # A draft still: nothing frozen yet.
+    audit.update(RankingRun.objects.filter(pk=run.pk), actor=actor, is_synthetic=True)
     run = services.publish(actor, run)
     end = month_bounds(month)[1]
     # A re-run is published a few days after the first version.
     day = min(end + datetime.timedelta(days=PUBLISHED_AFTER + (10 if reason else 0)), today)
     when = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
     when = min(when, timezone.now())
-    RankingRun.objects.filter(pk=run.pk).update(computed_at=when, published_at=when)
+    audit.update(RankingRun.objects.filter(pk=run.pk), actor=actor, computed_at=when, published_at=when)
 
 
 def _summon(actor, months, today):

@@ -7,6 +7,8 @@ larger build tops up a smaller one (numbers already present are skipped, never d
 import random
 from dataclasses import dataclass
 
+from anjian.core import audit
+from anjian.core.context import system_actor
 from anjian.org.models import Territory, Unit
 from anjian.registry.models import RiskGrade, Subject
 from anjian.testing import make_uscc
@@ -132,7 +134,9 @@ def insert_subjects(total, batch_size=1000):
     weights = [p.weight for p in places]
     units = sector_units()
     objects = [make_subject(i, places, weights, units) for i in wanted]
-    Subject.objects.bulk_create(objects, batch_size=batch_size)
+    # Seeding: one `bulk` entry for the lot instead of one per synthetic subject.
+    with audit.bulk_load("demo.subjects", actor=system_actor("init-demo"), summary={"added": len(objects)}):
+        Subject.objects.bulk_create(objects, batch_size=batch_size)
     return len(objects)
 
 

@@ -1,8 +1,8 @@
 """Planned inspections made in bulk — a draw's targets or an issued plan's pool, up to thousands at a
-time. bulk_create skips Inspection.save and the audit signals, so this does what save does (a code,
-the subject's place and sector) and writes one `bulk` entry to the change log naming them."""
+time. bulk_create skips Inspection.save, so this does what save does (a code, the subject's place and
+sector); audit.bulk_create writes one `create` entry per inspection, in the same transaction."""
 
-from anjian.core.audit import record
+from anjian.core import audit
 
 from .models import Inspection, _next_code
 
@@ -24,7 +24,7 @@ def unique_codes(count):
     return sorted(codes)
 
 
-def create_planned(actor, plan, targets, *, draw=None, scheduled_for=None, label=""):
+def create_planned(actor, plan, targets, *, draw=None, scheduled_for=None):
     """One planned inspection of `plan` per (subject, inspector ids) in `targets`; returns them."""
     codes = unique_codes(len(targets))
     inspections = [
@@ -46,7 +46,9 @@ def create_planned(actor, plan, targets, *, draw=None, scheduled_for=None, label
         )
         for code, (subject, _inspectors) in zip(codes, targets, strict=True)
     ]
-    Inspection.objects.bulk_create(inspections, batch_size=CHUNK)
+    audit.bulk_create(Inspection, inspections, actor=actor, batch_size=CHUNK)
+    # The inspectors' links are a through-table, not an audited model: bulk entries hold concrete
+    # fields only, and the draw's result (or the issued plan) names who inspects.
     Through = Inspection.inspectors.through
     Through.objects.bulk_create(
         (
@@ -55,16 +57,5 @@ def create_planned(actor, plan, targets, *, draw=None, scheduled_for=None, label
             for uid in inspector_ids
         ),
         batch_size=CHUNK,
-    )
-    record(
-        "bulk",
-        "inspections.inspection",
-        object_repr=label or f"plan {plan.pk}",
-        after={
-            "plan": plan.pk,
-            "draw": draw.pk if draw else None,
-            "inspections": [i.pk for i in inspections],
-        },
-        actor=actor,
     )
     return inspections

@@ -2,8 +2,8 @@
 
 Where the seed waits: `secrets.token_hex(32)` is written to `Draw.seed` at commit, in the same row
 and transaction as its published hash, because a seed kept anywhere else (a file, a cache) could be
-lost or diverge from the row; it is written past the audit signals so the change log does not copy it
-before the draw (see commit_draw). Nothing shows it before the draw: the public pages and the JSON
+lost or diverge from the row; the change log copies it only as a hash (audit.HASHED_FIELDS), never
+in clear. Nothing shows it before the draw: the public pages and the JSON
 download go through `public_seed(draw)`, which answers "" until the status is drawn. (The Django
 admin, which only superusers reach, should not list it either; see the report on DrawAdmin.)
 
@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anjian.core.context import actor_function
 from anjian.org.models import Role, RoleAssignment
 from anjian.registry.models import RiskGrade
 
@@ -198,6 +199,7 @@ def _check_pool(pool, target_count, per_target):
         )
 
 
+@actor_function
 @transaction.atomic
 def commit_draw(actor, plan, target_count, inspectors_per_target=2, weights=None):
     """Freeze the pool, choose the seed and publish both hashes. Nothing is saved unless the draw
@@ -221,14 +223,10 @@ def commit_draw(actor, plan, target_count, inspectors_per_target=2, weights=None
         weights=weights,
         pool=pool,
         pool_hash=algorithm.pool_hash(pool),
+        seed=seed,
         seed_hash=algorithm.seed_hash(seed),
         committed_by=actor,
     )
-    # The seed goes in by update(), past the audit signals: the change log copies every field and
-    # is read by more people than the draw's organiser, so it records the seed's hash now and the
-    # seed itself with the draw (perform_draw's save), once it is public anyway.
-    Draw.objects.filter(pk=draw.pk).update(seed=seed)
-    draw.seed = seed
     return draw
 
 
@@ -237,6 +235,7 @@ def public_seed(draw):
     return draw.seed if draw.status == Draw.Status.DRAWN else ""
 
 
+@actor_function
 @transaction.atomic
 def perform_draw(actor, draw):
     """Reveal the seed, compute the result and create one planned inspection per target."""
@@ -259,7 +258,7 @@ def _create_inspections(actor, draw):
 
     subjects = Subject.objects.in_bulk([row["subject"] for row in draw.result])
     targets = [(subjects[row["subject"]], row["inspectors"]) for row in draw.result]
-    return create_planned(actor, draw.plan, targets, draw=draw, label=f"draw {draw.pk}")
+    return create_planned(actor, draw.plan, targets, draw=draw)
 
 
 def verify_draw(draw):

@@ -13,6 +13,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anjian.core import audit
+from anjian.core.context import actor_function
 from anjian.core.errors import ServiceError
 from anjian.core.filtering import int_or_none
 from anjian.org.models import Unit
@@ -47,6 +49,7 @@ def _require_review(plan):
 # --- import ---------------------------------------------------------------------------------------
 
 
+@actor_function
 def import_plan(actor, text, *, source_name="", title=None, year=None):
     """Parse `text` and store the plan for review; all or nothing."""
     _require_manager(actor)
@@ -79,6 +82,7 @@ def plan_year(parsed, title=None, year=None):
     return int(found.group(1)) if found else None
 
 
+@actor_function
 @transaction.atomic
 def create_plan(actor, text, parsed, *, source_name="", title=None, year=None):
     """Store a parse (the JSON of docs/plans.md) of `text` as a plan under review."""
@@ -196,6 +200,7 @@ def _clean_target(fields, current=None):
     return cleaned
 
 
+@actor_function
 @transaction.atomic
 def edit_target(actor, target, **fields):
     _require_manager(actor)
@@ -206,6 +211,7 @@ def edit_target(actor, target, **fields):
     return target
 
 
+@actor_function
 @transaction.atomic
 def add_target(actor, task, **fields):
     _require_manager(actor)
@@ -214,6 +220,7 @@ def add_target(actor, task, **fields):
     return Target.objects.create(task=task, order=order, **_clean_target(fields))
 
 
+@actor_function
 @transaction.atomic
 def delete_target(actor, target):
     _require_manager(actor)
@@ -229,6 +236,7 @@ def _check_unit(unit):
         raise PlanError(_("请选择一个组织架构中的单位"))
 
 
+@actor_function
 @transaction.atomic
 def set_unit(actor, task_unit, unit):
     """Match a responsible unit as written to a unit of the organisation."""
@@ -246,6 +254,7 @@ def set_unit(actor, task_unit, unit):
     return task_unit
 
 
+@actor_function
 @transaction.atomic
 def add_unit(actor, task, unit, role):
     _require_manager(actor)
@@ -258,6 +267,7 @@ def add_unit(actor, task, unit, role):
     return TaskUnit.objects.create(task=task, name=unit.name, unit=unit, role=role)
 
 
+@actor_function
 @transaction.atomic
 def remove_unit(actor, task_unit):
     _require_manager(actor)
@@ -306,7 +316,7 @@ def _renumber(plan):
     visit(None)
     for index, task in enumerate(ordered, start=1):
         task.order = index
-    Task.objects.bulk_update(ordered, ["order"])
+    audit.bulk_update(ordered, ["order"])
 
 
 def _second_number(task):
@@ -322,6 +332,7 @@ def _first_sentence(text):
     return (text[: match.end()] if match else text).strip()[:300]
 
 
+@actor_function
 @transaction.atomic
 def split_task(actor, task, at):
     """Split the task's text at offset `at` into two siblings; the second is numbered "3-2", keeps the
@@ -364,6 +375,7 @@ def split_task(actor, task, at):
     return new
 
 
+@actor_function
 @transaction.atomic
 def merge_tasks(actor, task, other):
     """Two adjacent siblings become one: the earlier keeps its number and takes the later's text,
@@ -396,7 +408,7 @@ def merge_tasks(actor, task, other):
     for i, target in enumerate(second.targets.all()):
         target.task, target.order = first, offset + i
         target.save(update_fields=["task", "order"])
-    second.children.update(parent=first)
+    audit.update(second.children.all(), parent=first)
     second.delete()
     _renumber(first.plan)
     first.refresh_from_db()
@@ -411,6 +423,7 @@ def unmatched_names(plan):
     return sorted(set(names))
 
 
+@actor_function
 @transaction.atomic
 def accept_plan(actor, plan):
     _require_manager(actor)
@@ -448,6 +461,7 @@ def _clean_period(row):
     return {"id": row.get("id"), "name": name, "kind": row["kind"], "deadline": deadline}
 
 
+@actor_function
 @transaction.atomic
 def set_periods(actor, plan, periods):
     """Replace the plan's reporting periods with `periods` (dicts of name, kind, deadline and, for an

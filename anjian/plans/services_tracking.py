@@ -26,6 +26,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anjian.core import audit
+from anjian.core.context import actor_function
 from anjian.core.uploads import save_images
 from anjian.org.models import Unit
 
@@ -245,9 +247,11 @@ def _store(actor, task, unit, period, *, status, text, figures, consolidated, ev
             "is_synthetic": False,
         },
     )
-    report.figures.all().delete()
-    TargetProgress.objects.bulk_create(
-        TargetProgress(report=report, target=target, value=value) for target, value in figures.items()
+    audit.delete(report.figures.all(), actor=actor)
+    audit.bulk_create(
+        TargetProgress,
+        (TargetProgress(report=report, target=target, value=value) for target, value in figures.items()),
+        actor=actor,
     )
     files = _save_evidence(evidence, actor) if evidence else []
     if files:
@@ -255,6 +259,7 @@ def _store(actor, task, unit, period, *, status, text, figures, consolidated, ev
     return report
 
 
+@actor_function
 @transaction.atomic
 def submit_report(actor, task, period, *, status, text, figures=None, evidence=(), unit=None):
     """The unit's progress on `task` for `period`. Accepted after the deadline too (it is then late,
@@ -303,6 +308,7 @@ def summed_figures(task, period, lead):
     return totals
 
 
+@actor_function
 @transaction.atomic
 def consolidate(actor, task, period, *, status, text, figures=None, unit=None, evidence=()):
     """The lead unit's consolidated report (it replaces the lead's own one). Figures default to the
@@ -469,6 +475,7 @@ def next_letter_number(year):
     return f"{letter_prefix()}〔{year}〕{highest + 1}号"
 
 
+@actor_function
 @transaction.atomic
 def issue_letter(actor, plan, period, unit, today=None):
     """A 提示函 from the committee office to `unit` listing its unreported tasks of `period`."""

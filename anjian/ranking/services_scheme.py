@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from anjian.core import audit
 from anjian.core.audit import record
 from anjian.core.context import actor_function
 from anjian.core.errors import ServiceError
@@ -114,18 +115,22 @@ def save_scheme(actor, year, name, total_weight, bottom_n, rows):
         before = _snapshot(scheme)
         scheme.name, scheme.total_weight, scheme.bottom_n = name, total, bottom_n
         scheme.save()
-        scheme.indicators.all().delete()
-        SchemeIndicator.objects.bulk_create(
-            SchemeIndicator(
-                scheme=scheme,
-                code=row["code"],
-                weight=_decimal(row["weight"]),
-                direction=row["direction"],
-                normalisation=row["normalisation"],
-                target=_decimal(row.get("target")),
-                order=order,
-            )
-            for order, row in enumerate(rows, start=1)
+        audit.delete(scheme.indicators.all(), actor=actor)
+        audit.bulk_create(
+            SchemeIndicator,
+            (
+                SchemeIndicator(
+                    scheme=scheme,
+                    code=row["code"],
+                    weight=_decimal(row["weight"]),
+                    direction=row["direction"],
+                    normalisation=row["normalisation"],
+                    target=_decimal(row.get("target")),
+                    order=order,
+                )
+                for order, row in enumerate(rows, start=1)
+            ),
+            actor=actor,
         )
         record("update", "ranking.scheme", scheme.pk, scheme, before, _snapshot(scheme), actor=actor)
     return scheme

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 
+from anjian.core import audit
 from anjian.registry.models import Subject
 from anjian.risks.models import Installation
 from anjian.testing import PASSWORD
@@ -29,7 +30,7 @@ def record_inventory(page, quantity):
 
 @pytest.mark.django_db(transaction=True)
 def test_inventory_crossing_the_threshold_appears_on_the_office_map(new_page, world):
-    Subject.objects.filter(pk=world.subjects["ent_a"].pk).update(lat=28.51, lon=121.36)
+    audit.update(Subject.objects.filter(pk=world.subjects["ent_a"].pk), lat=28.51, lon=121.36)
     enterprise = new_page(PHONE, mobile=True)
     log_in(enterprise, "enterprise", PASSWORD)
     enterprise.goto("/risks/installations/new/")

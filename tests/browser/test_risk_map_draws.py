@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from anjian.core import audit
 from anjian.demo.boundaries import build_boundaries
 from anjian.registry.models import Subject
 from anjian.risks.models import Installation
@@ -22,11 +23,16 @@ def place_subjects(world):
         {"code": "recorded", "grade": "blue"},
         {"code": "major_hazard", "count": 1, "rule": "red", "grade": "red"},
     ]
-    Subject.objects.filter(pk=s["ent_a"].pk).update(
-        lat=28.51, lon=121.36, risk_grade="blue", dynamic_grade="red", grade_reasons=reasons
+    audit.update(
+        Subject.objects.filter(pk=s["ent_a"].pk),
+        lat=28.51,
+        lon=121.36,
+        risk_grade="blue",
+        dynamic_grade="red",
+        grade_reasons=reasons,
     )
-    Subject.objects.filter(pk=s["ent_b"].pk).update(lat=28.47, lon=121.28, risk_grade="yellow")
-    Subject.objects.filter(pk=s["ent_c"].pk).update(lat=28.52, lon=121.37, risk_grade="blue")
+    audit.update(Subject.objects.filter(pk=s["ent_b"].pk), lat=28.47, lon=121.28, risk_grade="yellow")
+    audit.update(Subject.objects.filter(pk=s["ent_c"].pk), lat=28.52, lon=121.37, risk_grade="blue")
     Installation.objects.create(
         subject=s["ent_a"], name="液氯储罐区", is_major=True, grade=2, r_value=Decimal("63.5"), s_value=3
     )

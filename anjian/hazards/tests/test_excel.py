@@ -7,6 +7,7 @@ from django.test import Client
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from anjian.core import audit
 from anjian.hazards.excel import headers
 from anjian.hazards.models import Hazard
 from anjian.hazards.services import report_hazard
@@ -35,7 +36,9 @@ def make_hazards(world):
     second = report_hazard(city, a.pk, "消防通道堵塞", level="major")
     third = report_hazard(city, world.subjects["ent_b"].pk, "灭火器过期")
     # A deadline in the past cannot be entered through the service; set it to test "overdue".
-    Hazard.objects.filter(pk=first.pk).update(deadline=timezone.localdate() - datetime.timedelta(days=3))
+    audit.update(
+        Hazard.objects.filter(pk=first.pk), deadline=timezone.localdate() - datetime.timedelta(days=3)
+    )
     return first, second, third
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
+from anjian.core import audit
 from anjian.core.models import Attachment
 from anjian.hazards.models import Hazard, HazardEvent
 from anjian.inspections import services_conduct as services
@@ -45,7 +46,7 @@ def test_start_moves_planned_to_in_progress(world, inspection):
 
 
 def test_a_done_inspection_is_read_only(world, inspection):
-    Inspection.objects.filter(pk=inspection.pk).update(status=Inspection.Status.DONE)
+    audit.update(Inspection.objects.filter(pk=inspection.pk), status=Inspection.Status.DONE)
     actor = world.users["inspector"]
     message = refused(409, services.record_result, actor, inspection, item(inspection, "T-1").pk, "pass")
     assert "已完成" in message
@@ -220,10 +221,10 @@ def test_enterprise_cannot_conduct_someone_elses_inspection(world, inspection):
     # Not announced to the enterprise: it does not exist for it.
     with pytest.raises(Http404):
         services.start(enterprise, inspection)
-    Inspection.objects.filter(pk=inspection.pk).update(status=Inspection.Status.IN_PROGRESS)
+    audit.update(Inspection.objects.filter(pk=inspection.pk), status=Inspection.Status.IN_PROGRESS)
     with pytest.raises(Http404):
         services.record_result(enterprise, inspection, item(inspection, "T-1").pk, "pass")
-    Inspection.objects.filter(pk=inspection.pk).update(status=Inspection.Status.DONE)
+    audit.update(Inspection.objects.filter(pk=inspection.pk), status=Inspection.Status.DONE)
     assert "不能填写" in refused(403, services.start, enterprise, inspection)
 
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from anjian.core import audit
 from anjian.hazards.models import Hazard
 from anjian.inspections import services_conduct as services
 from anjian.inspections.models import Inspection, ItemResult
@@ -116,7 +117,7 @@ def test_finish_through_the_form(client, world, inspection):
 
 def test_list_tabs(client, world, inspection):
     other = make_inspection(world, inspection.checklist_version, inspectors=("dept",))
-    Inspection.objects.filter(pk=other.pk).update(status=Inspection.Status.DONE)
+    audit.update(Inspection.objects.filter(pk=other.pk), status=Inspection.Status.DONE)
     client = client_for(client, world, "inspector")
     todo = client.get(reverse("inspections:list")).content.decode()
     assert inspection.code in todo and other.code not in todo
@@ -131,7 +132,7 @@ def test_enterprise_sees_only_what_it_may(client, world, inspection):
     assert client.get(reverse("inspections:detail", args=[inspection.pk])).status_code == 404
     assert client.post(item_url(inspection, "T-1"), {"outcome": "pass"}).status_code == 404
     assert inspection.code not in client.get(reverse("inspections:list"), {"tab": "all"}).content.decode()
-    Inspection.objects.filter(pk=inspection.pk).update(status=Inspection.Status.DONE)
+    audit.update(Inspection.objects.filter(pk=inspection.pk), status=Inspection.Status.DONE)
     assert client.get(reverse("inspections:detail", args=[inspection.pk])).status_code == 200
     assert client.get(reverse("inspections:conduct", args=[inspection.pk])).status_code == 403
 

@@ -7,6 +7,7 @@ import pytest
 from django.db import connections
 
 from anjian import cli
+from anjian.core import audit
 from anjian.core.audit import verify_chain
 from anjian.core.models import AuditEntry
 from anjian.inspections import draw as algorithm
@@ -171,14 +172,14 @@ def test_verify_command_exit_status(world, plan, capsys):
         f"{pending.pk} 待抽取计划 PENDING 尚未抽取（种子未公开），对象库与摘要一致",
     ]
     tampered = [{**drawn.result[0], "inspectors": drawn.result[0]["inspectors"][::-1]}, *drawn.result[1:]]
-    Draw.objects.filter(pk=drawn.pk).update(result=tampered)
+    audit.update(Draw.objects.filter(pk=drawn.pk), result=tampered)
     assert run_cli("verify", str(drawn.pk)) == 1
     assert "MISMATCH 重新抽取的结果与保存的结果不一致（1 处不同）" in capsys.readouterr().out
     assert run_cli("verify", str(pending.pk)) == 0
-    Draw.objects.filter(pk=drawn.pk).update(result=drawn.result, seed="0" * 64)
+    audit.update(Draw.objects.filter(pk=drawn.pk), result=drawn.result, seed="0" * 64)
     assert run_cli("verify", "--all") == 1
     assert "MISMATCH 公开的种子与事先公示的摘要不一致" in capsys.readouterr().out
-    Draw.objects.filter(pk=pending.pk).update(pool={**pending.pool, "inspectors": [1]})
+    audit.update(Draw.objects.filter(pk=pending.pk), pool={**pending.pool, "inspectors": [1]})
     assert run_cli("verify", str(pending.pk)) == 1
     assert "MISMATCH 对象库与公示的摘要不一致" in capsys.readouterr().out
 

@@ -189,9 +189,12 @@ def test_issue_plan_creates_one_inspection_per_target(world, version):
         assert inspection.checklist_version == version and inspection.unit == unit("泽国镇")
         assert set(inspection.inspectors.all()) == {inspector, grid}
         assert inspection.code.startswith("JC")
-    # Inserted in bulk, behind the audit signals: one change-log entry names them, and the chain holds.
-    entry = AuditEntry.objects.get(action="bulk", model="inspections.inspection")
-    assert sorted(entry.after["inspections"]) == sorted(i.pk for i in inspections)
+    # Inserted in bulk through audit.bulk_create: one `create` entry per inspection, naming the
+    # actor, and the chain holds.
+    entries = AuditEntry.objects.filter(action="create", model="inspections.inspection")
+    assert sorted(int(e.object_id) for e in entries) == sorted(i.pk for i in inspections)
+    assert {(e.actor_id, e.after["plan_id"]) for e in entries} == {(town_a.pk, plan.pk)}
+    assert not AuditEntry.objects.filter(action="bulk").exists()
     assert verify_chain() == AuditEntry.objects.count()
     with pytest.raises(InspectionError) as error:
         sp.issue_plan(town_a, plan)

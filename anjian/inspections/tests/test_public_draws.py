@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from anjian.core import audit
 from anjian.hazards.services import report_hazard
 from anjian.inspections import draw as algorithm
 from anjian.inspections import services_draw as sd
@@ -19,8 +20,8 @@ from .draw_setup import make_inspectors, make_plan
 @pytest.fixture
 def drawn(world):
     inspectors = make_inspectors(3)
-    Person.objects.filter(user=inspectors[0]).update(name="张小明", phone="13900001111")
-    Person.objects.filter(user=world.users["inspector"]).update(phone="13800002222")
+    audit.update(Person.objects.filter(user=inspectors[0]), name="张小明", phone="13900001111")
+    audit.update(Person.objects.filter(user=world.users["inspector"]), phone="13800002222")
     plan = make_plan(world, name="公开抽查计划")
     dept = world.users["dept"]
     return sd.perform_draw(dept, sd.commit_draw(dept, plan, 3))
@@ -61,7 +62,9 @@ def test_finished_inspections_show_their_date_and_hazards(world, drawn):
     item = inspection.checklist_version.items.first()
     ItemResult.objects.create(inspection=inspection, item=item, outcome="fail", hazard=hazard)
     finished = timezone.now()
-    Inspection.objects.filter(pk=inspection.pk).update(status=Inspection.Status.DONE, finished_at=finished)
+    audit.update(
+        Inspection.objects.filter(pk=inspection.pk), status=Inspection.Status.DONE, finished_at=finished
+    )
     detail = page(reverse("public:draw_detail", args=[drawn.pk]))
     assert "已完成 · 发现隐患 1 项" in detail and timezone.localtime(finished).strftime("%Y-%m-%d") in detail
 
@@ -82,7 +85,9 @@ def test_draft_plans_and_pending_unannounced_draws_stay_out(world):
     assert "暗访计划" in page(reverse("public:draw_list"))
     assert target.name not in detail and secret.seed not in detail and "检查结束后公开" in detail
     assert Client().get(reverse("public:draw_inputs", args=[secret.pk])).status_code == 404
-    Inspection.objects.filter(draw=secret).update(status=Inspection.Status.DONE, finished_at=timezone.now())
+    audit.update(
+        Inspection.objects.filter(draw=secret), status=Inspection.Status.DONE, finished_at=timezone.now()
+    )
     detail = page(reverse("public:draw_detail", args=[secret.pk]))
     assert target.name in detail and secret.seed in detail
 
@@ -104,5 +109,5 @@ def test_verify_page_says_whether_the_draw_holds(world, drawn):
     assert "一致" in page(url) and "不一致" not in page(url)
     assert "重新验证" in page(reverse("public:draw_detail", args=[drawn.pk]))
     swapped = [drawn.result[1], drawn.result[0], *drawn.result[2:]]
-    Draw.objects.filter(pk=drawn.pk).update(result=swapped)
+    audit.update(Draw.objects.filter(pk=drawn.pk), result=swapped)
     assert "不一致" in page(url)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from anjian.core import audit
 from anjian.plans import overview as ov
 from anjian.plans.models import ProgressReport, Target, TargetProgress, Task, TaskUnit
 
@@ -67,10 +68,12 @@ def test_missing_lead_after_the_deadline_is_late(small):
 
 def test_all_units_done_is_done(small):
     # 港航局 reports in time too; one sharing unit still on track keeps the task on track.
-    ProgressReport.objects.filter(pk=small.reports["t2_gh"].pk).update(submitted_at=at(6, 15))
-    ProgressReport.objects.filter(pk=small.reports["t2_yjj"].pk).update(status=ProgressReport.Status.DONE)
+    audit.update(ProgressReport.objects.filter(pk=small.reports["t2_gh"].pk), submitted_at=at(6, 15))
+    audit.update(
+        ProgressReport.objects.filter(pk=small.reports["t2_yjj"].pk), status=ProgressReport.Status.DONE
+    )
     assert ov.load(small.plan, small.half, today=AFTER_HALF).status[small.tasks["t2"].pk] == ov.ON_TRACK
-    ProgressReport.objects.filter(task=small.tasks["t2"]).update(status=ProgressReport.Status.DONE)
+    audit.update(ProgressReport.objects.filter(task=small.tasks["t2"]), status=ProgressReport.Status.DONE)
     snap = ov.load(small.plan, small.half, today=AFTER_HALF)
     assert snap.status[small.tasks["t2"].pk] == ov.DONE
 
@@ -114,7 +117,7 @@ def test_consolidated_figure_replaces_the_sum(small):
     consolidated = small.reports["t2_gh"]
     consolidated.consolidated = True
     consolidated.save()
-    TargetProgress.objects.filter(report=consolidated, target=small.targets["boats"]).update(value=70)
+    audit.update(TargetProgress.objects.filter(report=consolidated, target=small.targets["boats"]), value=70)
     snap = ov.load(small.plan, small.half, today=AFTER_HALF)
     row, contributors = ov.target_drill(snap, small.targets["boats"].pk)
     assert (row["reported"], row["source"]) == (Decimal(70), "consolidated")

@@ -9,6 +9,7 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from anjian.core import audit
 from anjian.plans.models import WorkPlan
 
 from .overview_helpers import build_small_plan
@@ -62,7 +63,7 @@ def test_plan_under_review_and_foreign_period_are_not_found(client, world, small
         title="另一份", year=2024, source_text="一、", status=WorkPlan.Status.ACCEPTED
     )
     assert client.get(f"/plans/{other.pk}/overview/?period={small.half.pk}").status_code == 404
-    WorkPlan.objects.filter(pk=small.plan.pk).update(status=WorkPlan.Status.REVIEW)
+    audit.update(WorkPlan.objects.filter(pk=small.plan.pk), status=WorkPlan.Status.REVIEW)
     assert client.get(overview_url(small)).status_code == 404
 
 

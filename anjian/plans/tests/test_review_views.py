@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from anjian.core import audit
 from anjian.org.models import Unit
 from anjian.plans.models import Target, TaskUnit, WorkPlan
 
@@ -141,7 +142,7 @@ def test_list_and_detail_for_the_office_and_the_units(world, plan):
     town = client_for(world, "town_a")
     assert "2023年某市" not in town.get(reverse("plans:list")).content.decode()
     assert town.get(reverse("plans:detail", args=[plan.pk])).status_code == 404
-    WorkPlan.objects.filter(pk=plan.pk).update(status="accepted")
+    audit.update(WorkPlan.objects.filter(pk=plan.pk), status="accepted")
     html = town.get(reverse("plans:detail", args=[plan.pk])).content.decode()
     assert "安全示范渔船" in html and "2023-06-15" in html and "2023-12-15" in html
     assert 'name="deadline"' not in html  # the periods are read-only for a unit
@@ -197,7 +198,7 @@ def test_detail_links_to_the_tracking_pages_of_an_accepted_plan(world, plan):
     city = client_for(world, "city")
     detail = reverse("plans:detail", args=[plan.pk])
     assert 'id="plan-links"' not in city.get(detail).content.decode()  # under review: no tracking yet
-    WorkPlan.objects.filter(pk=plan.pk).update(status="accepted")
+    audit.update(WorkPlan.objects.filter(pk=plan.pk), status="accepted")
 
     def links(client):
         html = client.get(detail).content.decode()

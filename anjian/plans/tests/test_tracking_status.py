@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from anjian.core import audit
 from anjian.org.models import Unit
 from anjian.plans import services_tracking as st
 from anjian.plans.models import ProgressReport, ReportingPeriod, Task, TaskUnit, UnitRole, WorkPlan
@@ -33,7 +34,7 @@ def report(tiny, user, task_key, status, when=None, consolidated=False):
     else:
         made = st.submit_report(user, task, tiny.half, status=status, text="进展")
     if when is not None:
-        ProgressReport.objects.filter(pk=made.pk).update(submitted_at=when)
+        audit.update(ProgressReport.objects.filter(pk=made.pk), submitted_at=when)
     return made
 
 
@@ -143,24 +144,34 @@ def test_status_counts_take_a_few_queries_for_a_large_plan(world):
     )
     units = list(Unit.objects.order_by("pk")[:40])
     assert len(units) == 40
-    tasks = Task.objects.bulk_create(
-        Task(plan=plan, level=Task.Level.ITEM, number=str(n), title=f"任务{n}", order=n) for n in range(100)
+    tasks = audit.bulk_create(
+        Task,
+        (
+            Task(plan=plan, level=Task.Level.ITEM, number=str(n), title=f"任务{n}", order=n)
+            for n in range(100)
+        ),
     )
-    TaskUnit.objects.bulk_create(
-        TaskUnit(task=t, name=u.name, unit=u, role=UnitRole.LEAD if i == 0 else UnitRole.COOPERATE)
-        for t in tasks
-        for i, u in enumerate(units)
+    audit.bulk_create(
+        TaskUnit,
+        (
+            TaskUnit(task=t, name=u.name, unit=u, role=UnitRole.LEAD if i == 0 else UnitRole.COOPERATE)
+            for t in tasks
+            for i, u in enumerate(units)
+        ),
     )
-    ProgressReport.objects.bulk_create(
-        ProgressReport(
-            task=t,
-            unit=units[0],
-            period=period,
-            status=DONE,
-            text="完成",
-            submitted_at=evening_of(period.deadline),
-        )
-        for t in tasks[:30]
+    audit.bulk_create(
+        ProgressReport,
+        (
+            ProgressReport(
+                task=t,
+                unit=units[0],
+                period=period,
+                status=DONE,
+                text="完成",
+                submitted_at=evening_of(period.deadline),
+            )
+            for t in tasks[:30]
+        ),
     )
     with CaptureQueriesContext(connection) as queries:
         counts = st.status_counts(plan, period, today=period.deadline)

@@ -9,6 +9,7 @@ import datetime
 from django.utils import timezone
 
 from anjian.accidents.models import Accident
+from anjian.core import audit
 from anjian.hazards import services as hazard_services
 from anjian.hazards.models import Hazard
 from anjian.inspections.models import Inspection, InspectionPlan
@@ -26,8 +27,13 @@ def at(month, day, hour=10):
 def hazard(world, subject, *, found, by="inspector", source="inspection", level="general", **fields):
     """A hazard reported through the service, then its dates and finder set as the test needs."""
     created = hazard_services.report_hazard(world.users["city"], world.subjects[subject].pk, "测试隐患")
-    Hazard.objects.filter(pk=created.pk).update(
-        found_at=found, found_by=world.users[by] if by else None, source=source, level=level, **fields
+    audit.update(
+        Hazard.objects.filter(pk=created.pk),
+        found_at=found,
+        found_by=world.users[by] if by else None,
+        source=source,
+        level=level,
+        **fields,
     )
     return Hazard.objects.get(pk=created.pk)
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from anjian.core import audit
 from anjian.ranking import services_interviews as si
 from anjian.ranking.models import Commitment, Interview, RankingRun
 
@@ -83,7 +84,7 @@ def test_run_must_be_published_and_town_in_it(world, run):
         _record(world, draft)
     assert "只能根据已发布的晾晒结果约谈" in caught.value.message
     draft.scores.filter(town=world.town_b).delete()
-    RankingRun.objects.filter(pk=draft.pk).update(status=RankingRun.Status.PUBLISHED)
+    audit.update(RankingRun.objects.filter(pk=draft.pk), status=RankingRun.Status.PUBLISHED)
     with pytest.raises(si.InterviewError) as caught:
         _record(world, draft)
     assert "所选镇（街道）不在" in caught.value.message
@@ -157,7 +158,7 @@ def test_list_filters_and_town_scope(world, run, client):
     assert f'data-interview="{interview.pk}"' in page and f'data-interview="{other.pk}"' in page
     page = client.get(reverse("ranking:interviews"), {"status": "overdue"}).content.decode()
     assert f'data-interview="{interview.pk}"' in page and f'data-interview="{other.pk}"' not in page
-    other.commitments.update(done_on=_days(-1), evidence="完成")
+    audit.update(other.commitments.all(), done_on=_days(-1), evidence="完成")
     page = client.get(reverse("ranking:interviews"), {"status": "open"}).content.decode()
     assert f'data-interview="{interview.pk}"' in page and f'data-interview="{other.pk}"' not in page
     client.force_login(world.users["town_a"])

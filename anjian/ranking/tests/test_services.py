@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from anjian.core import audit
 from anjian.core.models import AuditEntry
 from anjian.ranking import services
 from anjian.ranking.models import RankingRun, Scheme, SchemeIndicator, TownScore
@@ -70,7 +71,7 @@ def test_a_month_not_ended_is_refused(world):
 
 def test_weights_that_do_not_sum_are_refused(world, month):
     scheme = services.ensure_scheme(2025)
-    SchemeIndicator.objects.filter(scheme=scheme, code="deaths").update(weight=20)
+    audit.update(SchemeIndicator.objects.filter(scheme=scheme, code="deaths"), weight=20)
     with pytest.raises(services.RankingError, match="各指标权重之和为 106，应等于权重合计 100"):
         services.compute_run(world.users["city"], month)
     assert not RankingRun.objects.exists() and not TownScore.objects.exists()

@@ -3,6 +3,7 @@ centre; idempotent; a real boundary is left alone."""
 
 import pytest
 
+from anjian.core import audit
 from anjian.demo.boundaries import build_boundaries
 from anjian.org.models import Territory
 
@@ -60,7 +61,7 @@ def test_idempotent_and_keeps_real_boundaries(world):
     build_boundaries(progress=messages.append)
     before = {t.pk: t.boundary for t in towns()}
     real = {"type": "Polygon", "coordinates": [[[121.3, 28.4], [121.4, 28.4], [121.4, 28.5], [121.3, 28.4]]]}
-    Territory.objects.filter(pk=world.town_b.pk).update(boundary=real)
+    audit.update(Territory.objects.filter(pk=world.town_b.pk), boundary=real)
     assert build_boundaries(progress=messages.append) == 0
     after = {t.pk: t.boundary for t in towns()}
     assert after[world.town_b.pk] == real
@@ -69,6 +70,6 @@ def test_idempotent_and_keeps_real_boundaries(world):
     }
     assert "合成" in messages[0]
     # A synthetic outline that was cleared is written again, the same as before.
-    Territory.objects.filter(pk=world.town_a.pk).update(boundary=None)
+    audit.update(Territory.objects.filter(pk=world.town_a.pk), boundary=None)
     assert build_boundaries(progress=messages.append) == 1
     assert Territory.objects.get(pk=world.town_a.pk).boundary == before[world.town_a.pk]

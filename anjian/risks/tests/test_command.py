@@ -9,6 +9,7 @@ from django.db import connections
 from django.utils import timezone
 
 from anjian import cli
+from anjian.core import audit
 from anjian.core.models import AuditEntry
 from anjian.hazards import services as hazard_services
 from anjian.registry.models import Subject
@@ -45,7 +46,7 @@ def test_daily_regrade_catches_a_hazard_gone_overdue(world, capsys):
     assert run_cli("regrade") == 0
     assert figures(capsys) == (3, 0)
     ent_a = world.subjects["ent_a"]
-    Subject.objects.filter(pk=ent_a.pk).update(risk_grade="blue")
+    audit.update(Subject.objects.filter(pk=ent_a.pk), risk_grade="blue")
     hazard = hazard_services.report_hazard(world.users["inspector"], ent_a.pk, "安全出口锁闭")
     hazard_services.transition(
         world.users["inspector"],

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from docx import Document
 
+from anjian.core import audit
 from anjian.hazards import services as hazard_services
 from anjian.hazards.models import Hazard, Status
 from anjian.org.models import Unit
@@ -113,7 +114,7 @@ def test_measure_with_open_linked_hazard_fails_until_the_hazard_is_closed(world,
     )
     assert (manual.unclosed, manual.failed_measures) == (1, 1)
 
-    Hazard.objects.filter(pk=hazard.pk).update(status=Status.CLOSED)
+    audit.update(Hazard.objects.filter(pk=hazard.pk), status=Status.CLOSED)
     manual = mn.build_manual(world.users["town_a"], town_owner(world, "town_a"))
     assert manual.subjects[0].events[0].closed and manual.unclosed == 0
 
