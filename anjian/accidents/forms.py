@@ -4,8 +4,9 @@ grading, every rule), so a form never sets the level."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.forms import PhotosField
 from anjian.core.widgets import use_quick_selects
-from anjian.hazards.forms import PhotosField, territory_choices
+from anjian.org.forms import territory_choices
 from anjian.org.models import Sector, Territory
 from anjian.risks.models import AccidentType
 

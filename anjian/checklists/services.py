@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 
 from anjian.core.context import actor_function
 from anjian.core.errors import ServiceError
-from anjian.inspections.permissions import can_edit_checklists
 from anjian.org.models import Sector
 
 from .models import Checklist, ChecklistItem, ChecklistVersion, Criterion
+from .permissions import can_edit_checklists
 
 ITEM_FIELDS = ("key", "section", "text", "method", "legal_basis", "major_by_rule", "criterion")
 KEY_MAX = ChecklistItem._meta.get_field("key").max_length

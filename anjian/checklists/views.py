@@ -13,12 +13,11 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from anjian.inspections.permissions import can_edit_checklists
-
 from . import io as checklist_io
 from . import services
 from .forms import ImportForm, ItemForm
 from .models import Checklist, ChecklistItem, ChecklistVersion, Standard
+from .permissions import can_edit_checklists
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -3,32 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from anjian.core.forms import PhotosField
 from anjian.core.widgets import use_quick_selects
-from anjian.org.models import Sector, Territory
+from anjian.org.forms import sector_choices, territory_choices
 
 from .models import Level, Source, Status, SupervisionLevel
-
-
-class MultipleImageInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Several photos from one input; each is checked by anjian.core.uploads when the service stores it."""
-
-    widget = MultipleImageInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("label", _("照片"))
-        super().__init__(**kwargs)
-        # capture: a phone offers its camera first; accept narrows the picker to images.
-        self.widget.attrs.update({"accept": "image/*", "capture": "environment", "class": "form-control"})
-
-    def clean(self, data, initial=None):
-        if isinstance(data, list | tuple):
-            return [super(PhotosField, self).clean(item, initial) for item in data]
-        return [data] if data else []
 
 
 def _blank(label):
@@ -78,25 +57,12 @@ class HazardFilterForm(forms.Form):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["territory"].choices = _blank(_("全部辖区")) + territory_choices(user)
-        self.fields["sector"].choices = _blank(_("全部领域")) + list(
-            Sector.objects.values_list("code", "name")
-        )
+        self.fields["sector"].choices = _blank(_("全部领域")) + sector_choices()
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
         self.fields["q"].widget.attrs["placeholder"] = _("编号、描述或对象名称")
         use_quick_selects(self)
-
-
-def territory_choices(user):
-    """The territory nodes `user` may filter by, indented by depth; grids only for a grid member,
-    whose scope holds nothing above them."""
-    visible = Territory.objects.filter(Territory.visible_q(user))
-    nodes = list(visible.exclude(level=Territory.Level.GRID).only("name", "path"))
-    if not nodes:
-        nodes = list(visible.only("name", "path"))
-    top = min((node.depth for node in nodes), default=0)
-    return [(node.pk, "\u3000" * (node.depth - top) + node.name) for node in nodes]
 
 
 class ReportForm(forms.Form):

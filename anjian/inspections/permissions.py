@@ -1,21 +1,16 @@
 """Who may plan, draw and conduct inspections."""
 
-from anjian.org.scope import scope_for
 from anjian.org.models import Role
+from anjian.org.scope import scope_for
 
 PLANNERS = frozenset({Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.DEPARTMENT, Role.TOWN})
 INSPECTING_ROLES = frozenset(
     {Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.DEPARTMENT, Role.TOWN, Role.GRID, Role.INSPECTOR}
 )
-CHECKLIST_EDITORS = frozenset({Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.DEPARTMENT})
 
 
 def can_plan(user):
     return bool(scope_for(user).roles & PLANNERS)
-
-
-def can_edit_checklists(user):
-    return bool(scope_for(user).roles & CHECKLIST_EDITORS)
 
 
 def can_conduct(user, inspection):

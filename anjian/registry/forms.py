@@ -4,10 +4,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.widgets import use_quick_selects
+from anjian.org.forms import sector_choices, territory_choices
 from anjian.org.models import Sector, Territory, Unit
 from anjian.org.scope import scope_for
 
-from .models import Subject
+from .models import RiskGrade, Subject
 
 
 def sectors_for(user):
@@ -73,14 +74,10 @@ class SubjectFilterForm(forms.Form):
     risk_grade = forms.ChoiceField(label=_("风险等级"), required=False)
 
     def __init__(self, *args, user, **kwargs):
-        from anjian.hazards.forms import territory_choices
-
-        from .models import RiskGrade
-
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["territory"].choices = [("", _("全部辖区")), *territory_choices(user)]
-        self.fields["sector"].choices = [("", _("全部领域")), *Sector.objects.values_list("code", "name")]
+        self.fields["sector"].choices = [("", _("全部领域")), *sector_choices()]
         self.fields["kind"].choices = [("", _("全部类型")), *Subject.Kind.choices]
         self.fields["risk_grade"].choices = [("", _("全部等级")), *RiskGrade.choices]
         self.fields["q"].widget.attrs["placeholder"] = _("名称、编码或地址")

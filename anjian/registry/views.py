@@ -1,4 +1,4 @@
-"""Subject pages: list, detail with its hazards, create and edit.
+"""Subject pages: list, detail (its hazards panel comes from hazards_tags), create and edit.
 
 Create and edit save inside a transaction and check the saved row against the user's scope before
 committing, so nobody can move a subject (or file a new one) out of their own reach.
@@ -14,8 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from anjian.core.filtering import FilterError
-from anjian.hazards.models import Hazard
-from anjian.hazards.services import can_report
 from anjian.registry.permissions import can_edit_subjects
 
 from .filters import filter_subjects
@@ -23,7 +21,6 @@ from .forms import SubjectFilterForm, SubjectForm
 from .models import Subject
 
 PAGE_SIZE = 50
-HAZARDS_SHOWN = 20
 
 
 class OutOfScope(Exception):
@@ -62,12 +59,8 @@ def subject_detail(request, pk):
         "territory", "grid", "town", "sector", "supervising_unit", "supervisor", "parent"
     )
     subject = get_object_or_404(queryset, pk=pk)
-    hazards = Hazard.objects.visible_to(user).filter(subject=subject).select_related("town", "sector")
     context = {
         "subject": subject,
-        "hazards": hazards[:HAZARDS_SHOWN],
-        "hazard_count": hazards.count(),
-        "can_report": can_report(user),
         "can_edit": can_edit_subjects(user),
     }
     return render(request, "registry/detail.html", context)
