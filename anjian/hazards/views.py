@@ -15,11 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from anjian.core.filtering import FilterError
+from anjian.core import listing
 from anjian.core.models import Attachment
 from anjian.core.paging import DeferredJoinPaginator
-from anjian.org.scope import scope_for
 from anjian.org.models import Role, Sector
+from anjian.org.scope import scope_for
 from anjian.registry.models import Subject
 
 from . import services
@@ -47,16 +47,10 @@ ACTION_FIELDS = {
 def hazard_list(request):
     user = request.user
     form = HazardFilterForm(request.GET or None, user=user)
-    queryset = Hazard.objects.visible_to(user)
-    status = 200
-    try:
-        queryset = filter_hazards(queryset, request.GET, user)
-    except FilterError as error:
-        messages.error(request, str(error))
-        queryset, status = Hazard.objects.none(), 400
+    queryset, status = listing.filtered(request, Hazard.objects.visible_to(user), filter_hazards)
     # No join to the sector table: see LIST_FIELDS in api.py for why; names come from one small query.
     queryset = queryset.select_related("subject", "town")
-    page = DeferredJoinPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = listing.page_of(request, queryset, PAGE_SIZE, DeferredJoinPaginator)
     sectors = {sector.code: sector for sector in Sector.objects.all()}
     for hazard in page.object_list:
         hazard.sector = sectors[hazard.sector_id]

@@ -7,13 +7,12 @@ committing, so nobody can move a subject (or file a new one) out of their own re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from anjian.core.filtering import FilterError
+from anjian.core import listing
 from anjian.registry.permissions import can_edit_subjects
 
 from .filters import filter_subjects
@@ -32,15 +31,9 @@ class OutOfScope(Exception):
 def subject_list(request):
     user = request.user
     form = SubjectFilterForm(request.GET or None, user=user)
-    queryset = Subject.objects.visible_to(user)
-    status = 200
-    try:
-        queryset = filter_subjects(queryset, request.GET, user)
-    except FilterError as error:
-        messages.error(request, str(error))
-        queryset, status = Subject.objects.none(), 400
+    queryset, status = listing.filtered(request, Subject.objects.visible_to(user), filter_subjects)
     queryset = queryset.select_related("territory", "town", "sector")
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = listing.page_of(request, queryset, PAGE_SIZE)
     context = {
         "form": form,
         "page_obj": page,

@@ -4,14 +4,14 @@ import io
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpResponseBadRequest
+from django.http import FileResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from anjian.core.filtering import FilterError
+from anjian.core import listing
 
 from . import excel
 from .filters import filter_subjects
@@ -82,11 +82,14 @@ def template_view(request):
 
 @login_required
 def export_view(request):
-    queryset = Subject.objects.visible_to(request.user)
-    try:
-        queryset = filter_subjects(queryset, request.GET, request.user)
-        output = excel.export_subjects(queryset)
-    except (FilterError, excel.ExportTooLarge) as exc:
-        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
     filename = f"监管对象_{timezone.localdate():%Y%m%d}.xlsx"
-    return FileResponse(output, as_attachment=True, filename=filename, content_type=excel.XLSX_TYPE)
+    queryset = Subject.objects.visible_to(request.user)
+    return listing.export(
+        request,
+        queryset,
+        filter_subjects,
+        excel.export_subjects,
+        filename,
+        excel.XLSX_TYPE,
+        (excel.ExportTooLarge,),
+    )
