@@ -8,7 +8,7 @@ from anjian.core.forms import PhotosField
 from anjian.core.widgets import use_quick_selects
 from anjian.org.forms import territory_choices
 from anjian.org.models import Sector, Territory
-from anjian.risks.models import AccidentType
+from anjian.registry.vocab import AccidentType
 
 from .models import AccidentLevel
 

@@ -9,10 +9,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.models import Attachment
-from anjian.org.scope import ScopedQuerySet
 from anjian.org.models import Sector, Territory
+from anjian.org.scope import ScopedQuerySet
 from anjian.registry.models import Subject
-from anjian.risks.models import AccidentType
+from anjian.registry.vocab import AccidentType
 
 
 class AccidentLevel(models.TextChoices):

@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from anjian.core.context import actor_function
 from anjian.core.errors import ServiceError
 from anjian.core.filtering import int_or_none
-from anjian.org.scope import scope_for
 from anjian.core.uploads import save_images
 from anjian.org.models import Sector, Territory
+from anjian.org.scope import scope_for
 from anjian.registry.models import Subject
+from anjian.registry.vocab import AccidentType
 from anjian.risks import grading as risk_grading
-from anjian.risks.models import AccidentType
 
 from . import grading
 from .models import Accident, KeyPeriod, YearTarget
