@@ -1,7 +1,7 @@
 """Who may record accidents: the government side with a supervising role over the place."""
 
-from anjian.org.scope import scope_for
 from anjian.org.models import GOVERNMENT_ROLES, Role
+from anjian.org.scope import scope_for
 
 RECORDERS = frozenset({Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.DEPARTMENT, Role.TOWN})
 

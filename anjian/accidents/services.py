@@ -15,15 +15,15 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anjian.core import audit
 from anjian.core.context import actor_function
 from anjian.core.errors import ServiceError
 from anjian.core.filtering import int_or_none
 from anjian.core.uploads import save_images
 from anjian.org.models import Sector, Territory
-from anjian.org.scope import scope_for
+from anjian.registry import grades
 from anjian.registry.models import Subject
 from anjian.registry.vocab import AccidentType
-from anjian.risks import grading as risk_grading
 
 from . import grading
 from .models import Accident, KeyPeriod, YearTarget
@@ -105,7 +105,7 @@ def _territory(actor, territory):
     if territory in (None, ""):
         raise AccidentError(_("没有事故单位时，请选择事故发生的辖区"))
     pk = int_or_none(getattr(territory, "pk", territory))
-    visible = Territory.objects.filter(scope_for(actor).territory_q())
+    visible = Territory.objects.visible_to(actor)
     found = visible.filter(pk=pk).first() if pk is not None else None
     if found is None:
         raise Http404(_("辖区不存在或不在您的管辖范围内"))
@@ -200,10 +200,9 @@ def next_code(year):
     return f"{prefix}{(int(last[len(prefix) :]) + 1) if last else 1:06d}"
 
 
-def _regrade(*subject_ids):
-    ids = [pk for pk in subject_ids if pk]
-    if ids:
-        risk_grading.regrade_subjects(ids)
+def _regrade(actor, *subject_ids):
+    # An accident in the past year raises its subject's dynamic grade (accidents.risk_signal).
+    grades.regrade(subject_ids, actor=actor)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -223,7 +222,7 @@ def record_accident(actor, photos=(), **data):
     attachments = _photos(photos, actor)
     if attachments:
         accident.attachments.add(*attachments)
-    _regrade(accident.subject_id)
+    _regrade(actor, accident.subject_id)
     return accident
 
 
@@ -247,7 +246,7 @@ def update_accident(actor, accident, photos=(), **data):
     attachments = _photos(photos, actor)
     if attachments:
         found.attachments.add(*attachments)
-    _regrade(old_subject, found.subject_id)
+    _regrade(actor, old_subject, found.subject_id)
     return found
 
 
@@ -310,7 +309,9 @@ def save_period(actor, period=None, *, name, starts_on, ends_on, note=""):
 @transaction.atomic
 def delete_period(actor, period):
     _require_office(actor)
-    deleted, _rows = KeyPeriod.objects.filter(pk=int_or_none(getattr(period, "pk", period))).delete()
+    deleted, _rows = audit.delete(
+        KeyPeriod.objects.filter(pk=int_or_none(getattr(period, "pk", period))), actor=actor
+    )
     if not deleted:
         raise Http404(_("重点时段不存在"))
 
@@ -351,6 +352,8 @@ def set_target(actor, *, year, max_accidents=None, max_deaths=None, note=""):
 @transaction.atomic
 def delete_target(actor, target):
     _require_office(actor)
-    deleted, _rows = YearTarget.objects.filter(pk=int_or_none(getattr(target, "pk", target))).delete()
+    deleted, _rows = audit.delete(
+        YearTarget.objects.filter(pk=int_or_none(getattr(target, "pk", target))), actor=actor
+    )
     if not deleted:
         raise Http404(_("年度控制目标不存在"))

@@ -8,6 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anjian.core import audit
 from anjian.core.context import actor_function
 from anjian.core.errors import ServiceError
 from anjian.org.models import Sector
@@ -114,9 +115,12 @@ def _create_items(version, items):
     duplicates = sorted({key for key in keys if keys.count(key) > 1})
     if duplicates:
         raise ChecklistError(_("条目编号重复：%(k)s") % {"k": "、".join(duplicates)})
-    ChecklistItem.objects.bulk_create(
-        ChecklistItem(version=version, order=n, **{name: item[name] for name in ITEM_FIELDS})
-        for n, item in enumerate(items, start=1)
+    audit.bulk_create(
+        ChecklistItem,
+        (
+            ChecklistItem(version=version, order=n, **{name: item[name] for name in ITEM_FIELDS})
+            for n, item in enumerate(items, start=1)
+        ),
     )
 
 
@@ -130,8 +134,10 @@ def start_revision(actor, checklist, note=""):
     draft = _new_draft(actor, checklist, note)
     if current is not None:
         items = current.items.order_by("order", "id").values(*ITEM_FIELDS[:-1], "criterion_id")
-        ChecklistItem.objects.bulk_create(
-            ChecklistItem(version=draft, order=n, **item) for n, item in enumerate(items, start=1)
+        audit.bulk_create(
+            ChecklistItem,
+            (ChecklistItem(version=draft, order=n, **item) for n, item in enumerate(items, start=1)),
+            actor=actor,
         )
     return draft
 
@@ -291,4 +297,4 @@ def reorder(actor, version, keys):
 def _renumber(items):
     for n, item in enumerate(items, start=1):
         item.order = n
-    ChecklistItem.objects.bulk_update(items, ["order"])
+    audit.bulk_update(items, ["order"])

@@ -48,9 +48,11 @@ def actor_function(func):
     """Decorator for service functions whose first argument is the acting user."""
 
     @wraps(func)
-    def wrapper(actor, *args, **kwargs):
+    def wrapper(*args, **kwargs):
+        # The actor may come first or by name (`actor=`): callers write both.
+        actor = args[0] if args else kwargs.get("actor")
         with acting_as(actor):
-            return func(actor, *args, **kwargs)
+            return func(*args, **kwargs)
 
     return wrapper
 

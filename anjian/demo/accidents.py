@@ -20,6 +20,8 @@ from django.utils import timezone
 from anjian.accidents import grading
 from anjian.accidents.models import Accident, KeyPeriod
 from anjian.accidents.services import next_code
+from anjian.core import audit
+from anjian.core.context import system_actor
 from anjian.org.models import Territory
 from anjian.registry.models import Subject
 from anjian.risks.grading import regrade_subjects
@@ -210,8 +212,11 @@ def build_accidents(progress=print, today=None):
         towns_by_id = {town.pk: town for town in towns}
         codes = {}
         accidents = [_accident(row, towns_by_id, today, codes) for row in rows]
-        Accident.objects.bulk_create(accidents, batch_size=500)
-        regrade_subjects({a.subject_id for a in accidents if a.subject_id})
+        with audit.bulk_load(
+            "demo.accidents", actor=system_actor("init-demo"), summary={"added": len(accidents)}
+        ):
+            Accident.objects.bulk_create(accidents, batch_size=500)
+        regrade_subjects({a.subject_id for a in accidents if a.subject_id}, actor=system_actor("init-demo"))
     deaths = sum(a.deaths for a in accidents)
     progress(f"合成事故：新增 {len(accidents)} 起（死亡 {deaths} 人），重点时段新增 {periods}")
     return len(accidents)

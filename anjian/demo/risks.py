@@ -16,6 +16,8 @@ import random
 from collections import defaultdict
 
 from anjian.checklists.models import Checklist
+from anjian.core import audit
+from anjian.core.context import system_actor
 from anjian.hazards.models import Hazard
 from anjian.risks.grading import regrade_subjects
 from anjian.risks.methods import assess
@@ -478,26 +480,31 @@ def build_risk_registers(progress=print):
     bands = RiskPolicy.current().bands
     items = _checklist_items()
     plans = [_plan_subject(s, rank, items, bands, found.get(s.pk, set())) for rank, s in targets]
-    units = RiskUnit.objects.bulk_create([unit for plan in plans for unit, _rows in plan], batch_size=1000)
-    events, assessments, measures = [], [], []
-    for plan in plans:
-        for unit, rows in plan:
-            for event, _assessment, _measures in rows:
-                event.unit_id = unit.pk
-                events.append(event)
-    RiskEvent.objects.bulk_create(events, batch_size=1000)
-    for plan in plans:
-        for _unit, rows in plan:
-            for event, assessment, event_measures in rows:
-                assessment.event_id = event.pk
-                assessments.append(assessment)
-                for measure in event_measures:
-                    measure.event_id = event.pk
-                    measures.append(measure)
-    RiskAssessment.objects.bulk_create(assessments, batch_size=1000)
-    ControlMeasure.objects.bulk_create(measures, batch_size=1000)
+    # Seeding: one `bulk` entry for the registers instead of one per unit, event, assessment, measure.
+    with audit.bulk_load("demo.risks", actor=system_actor("init-demo")) as summary:
+        units = RiskUnit.objects.bulk_create(
+            [unit for plan in plans for unit, _rows in plan], batch_size=1000
+        )
+        events, assessments, measures = [], [], []
+        for plan in plans:
+            for unit, rows in plan:
+                for event, _assessment, _measures in rows:
+                    event.unit_id = unit.pk
+                    events.append(event)
+        RiskEvent.objects.bulk_create(events, batch_size=1000)
+        for plan in plans:
+            for _unit, rows in plan:
+                for event, assessment, event_measures in rows:
+                    assessment.event_id = event.pk
+                    assessments.append(assessment)
+                    for measure in event_measures:
+                        measure.event_id = event.pk
+                        measures.append(measure)
+        RiskAssessment.objects.bulk_create(assessments, batch_size=1000)
+        ControlMeasure.objects.bulk_create(measures, batch_size=1000)
+        summary.update(units=len(units), events=len(events), measures=len(measures))
     linked = _link_open_hazards(measures)
-    regrade_subjects()
+    regrade_subjects(actor=system_actor("init-demo"))
     grades = defaultdict(int)
     for event in events:
         grades[event.grade] += 1

@@ -7,8 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from anjian.core.models import Attachment
-from anjian.org.scope import ScopedQuerySet
 from anjian.org.models import Sector, Territory, Unit
+from anjian.org.scope import ScopedQuerySet
 from anjian.registry.models import Subject
 
 PATTERN = "varchar_pattern_ops"

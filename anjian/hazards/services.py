@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from anjian.core.context import actor_function
 from anjian.core.errors import ServiceError
-from anjian.org.scope import scope_for
 from anjian.core.uploads import save_images
 from anjian.org.models import Role
+from anjian.org.scope import scope_for
+from anjian.registry import grades
 from anjian.registry.models import Subject
 
 from .models import Hazard, HazardEvent, Level, Source, SupervisionLevel, on_time_for
@@ -116,6 +117,7 @@ def report_hazard(
     hazard.code = f"YH{timezone.localtime(hazard.found_at):%Y}{hazard.pk:07d}"
     hazard.save(update_fields=["code"])
     _event(hazard, "report", "", actor, description, attachments, at=now)
+    grades.regrade([subject.pk], actor=actor)  # an open (major) hazard can raise the subject's grade
     return hazard
 
 
@@ -205,6 +207,8 @@ def transition(
         hazard.status = action.target
     hazard.save()
     _event(hazard, action.name, from_status, actor, comment, attachments)
+    # Closing, a new deadline or a change of level can move the subject's dynamic grade.
+    grades.regrade([hazard.subject_id], actor=actor)
     return hazard
 
 

@@ -2,12 +2,11 @@
 (scope, validation messages) live in services_plans.py."""
 
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from anjian.checklists.models import ChecklistVersion
-from anjian.org.scope import scope_for
 from anjian.org.models import Sector, Territory, Unit
+from anjian.org.scope import scope_for
 from anjian.registry.models import RiskGrade
 
 from .models import DEFAULT_WEIGHTS, Kind, TargetMode
@@ -32,10 +31,8 @@ def version_choices():
 def territory_choices(user):
     """Territories a plan may target: the city and its towns for city-wide users, else the user's
     own towns and their villages (a select of every village of the city would be unusable)."""
-    scope = scope_for(user)
-    q = scope.territory_q()
-    queryset = Territory.objects.filter(q).order_by("path")
-    if q == Q():
+    queryset = Territory.objects.visible_to(user).order_by("path")
+    if not scope_for(user).limited_by_territory:
         queryset = queryset.filter(level__in=[Territory.Level.CITY, Territory.Level.TOWN])
     else:
         queryset = queryset.filter(level__in=[Territory.Level.TOWN, Territory.Level.VILLAGE])

@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from anjian.checklists.models import ChecklistItem, ChecklistVersion
 from anjian.core.models import Attachment
-from anjian.org.scope import ScopedQuerySet
 from anjian.hazards.models import Hazard
 from anjian.org.models import Sector, Territory, Unit
+from anjian.org.scope import ScopedQuerySet
 from anjian.registry.models import RiskGrade, Subject
 
 PATTERN = "varchar_pattern_ops"

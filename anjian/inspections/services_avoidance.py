@@ -5,8 +5,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from anjian.org.scope import scope_for
+from anjian.core.context import actor_function
 from anjian.org.models import Role, RoleAssignment, Territory
+from anjian.org.scope import scope_for
 from anjian.registry.models import Subject
 
 from .errors import InspectionError
@@ -27,7 +28,7 @@ def visible_rules(actor):
     """The rules of the actor's inspectors about subjects and territories the actor may see."""
     if not can_plan(actor):
         return AvoidanceRule.objects.none()
-    territories = Territory.objects.filter(scope_for(actor).territory_q())
+    territories = Territory.objects.visible_to(actor)
     return AvoidanceRule.objects.filter(
         Q(subject=None) | Q(subject__in=Subject.objects.visible_to(actor)),
         Q(territory=None) | Q(territory__in=territories),
@@ -40,6 +41,7 @@ def _require_planner(actor):
         raise InspectionError(_("您的角色不能维护回避名单"), 403)
 
 
+@actor_function
 @transaction.atomic
 def add_rule(actor, inspector_id, *, subject_id=None, territory_id=None, reason=""):
     _require_planner(actor)
@@ -56,7 +58,7 @@ def add_rule(actor, inspector_id, *, subject_id=None, territory_id=None, reason=
         if subject is None:
             raise InspectionError(_("回避对象不存在或不在您的管辖范围内"))
     else:
-        territory = Territory.objects.filter(scope_for(actor).territory_q(), pk=territory_id).first()
+        territory = Territory.objects.visible_to(actor).filter(pk=territory_id).first()
         if territory is None:
             raise InspectionError(_("回避辖区不存在或不在您的管辖范围内"))
     if AvoidanceRule.objects.filter(inspector_id=inspector_id, subject=subject, territory=territory).exists():
@@ -66,6 +68,7 @@ def add_rule(actor, inspector_id, *, subject_id=None, territory_id=None, reason=
     )
 
 
+@actor_function
 @transaction.atomic
 def remove_rule(actor, rule_id):
     # Looked up first: a rule the actor cannot see answers 404 whatever the role.

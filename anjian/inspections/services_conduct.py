@@ -26,6 +26,7 @@ from anjian.core.context import actor_function
 from anjian.core.uploads import save_images
 from anjian.hazards import services as hazard_services
 from anjian.hazards.models import HazardEvent, Level, Source
+from anjian.registry import grades
 
 from .errors import InspectionError
 from .models import Inspection, ItemResult, Kind
@@ -258,7 +259,10 @@ def finish(actor, inspection, summary="", contact_name=""):
     inspection = _load(actor, inspection)
     contact_name = (contact_name or "").strip() or inspection.contact_name
     _check_finishable(inspection, contact_name)
-    hazards = [_hazard_for(actor, inspection, result) for result in failing_results(inspection)]
+    # Each failing item reports a hazard, and each report asks for a re-grade: the batch re-grades
+    # the subject once, when every hazard is in.
+    with grades.batch(actor):
+        hazards = [_hazard_for(actor, inspection, result) for result in failing_results(inspection)]
     now = timezone.now()
     inspection.summary = (summary or "").strip()
     inspection.contact_name = contact_name[:50]

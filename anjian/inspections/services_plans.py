@@ -12,14 +12,14 @@ from types import SimpleNamespace
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.checklists.models import ChecklistItem, ChecklistVersion
-from anjian.org.scope import scope_for
+from anjian.core.context import actor_function
 from anjian.hazards.models import Hazard
 from anjian.org.models import Role, Sector, Territory, Unit
+from anjian.org.scope import scope_for
 from anjian.registry.models import RiskGrade, Subject
 
 from .bulk import create_planned
@@ -38,12 +38,12 @@ def actor_units(actor):
     """The units the actor may organise a plan for: its own; the city office may pick any."""
     if scope_for(actor).unrestricted:
         return Unit.objects.all()
-    return Unit.objects.filter(pk__in=actor.roles.exclude(unit=None).values("unit_id"))
+    return Unit.objects.filter(pk__in=scope_for(actor).unit_ids())
 
 
 def scope_territories(actor):
     """Territory nodes inside the actor's scope (what a plan may target)."""
-    return Territory.objects.filter(scope_for(actor).territory_q())
+    return Territory.objects.visible_to(actor)
 
 
 def city_root():
@@ -146,7 +146,7 @@ def _clean_targets(actor, f):
         raise InspectionError(_("所选检查对象不存在或不在您的管辖范围内"), 403)
     if f["target_mode"] == TargetMode.HAND and not subjects:
         raise InspectionError(_("逐个指定检查对象时须至少选择一个对象"))
-    if f["target_mode"] != TargetMode.HAND and not territories and scope_for(actor).territory_q() != Q():
+    if f["target_mode"] != TargetMode.HAND and not territories and scope_for(actor).limited_by_territory:
         # Without a territory the rule would reach the whole city, beyond a town's remit.
         raise InspectionError(_("请选择检查的辖区（只能在您的管辖范围内）"))
     return {
@@ -216,6 +216,7 @@ PLAN_DEFAULTS = {
 PLAN_REQUIRED = ("name", "kind", "starts_on", "ends_on", "organiser", "checklist_version", "target_mode")
 
 
+@actor_function
 @transaction.atomic
 def create_plan(actor, **fields) -> InspectionPlan:
     """A draft plan organised by one of the actor's units, targeting subjects in its scope."""
@@ -244,6 +245,7 @@ def plan_fields(plan):
     }
 
 
+@actor_function
 @transaction.atomic
 def update_plan(actor, plan, **fields) -> InspectionPlan:
     """Changes a draft plan; an issued plan is fixed (its inspections exist)."""
@@ -283,13 +285,14 @@ def inspectors_for(actor, ids):
     return users
 
 
-def create_inspections(plan, subjects, inspectors, actor):
+def _create_inspections(actor, plan, subjects, inspectors):
     """One planned inspection per subject, in bulk (a town plan may cover thousands)."""
     inspector_ids = [user.pk for user in inspectors]
     targets = [(subject, inspector_ids) for subject in subjects]
     return len(create_planned(actor, plan, targets, scheduled_for=plan.starts_on))
 
 
+@actor_function
 @transaction.atomic
 def issue_plan(actor, plan, inspectors=()) -> InspectionPlan:
     """Issues a draft plan. Hand and rule plans get one inspection per target now; a draw plan's
@@ -303,7 +306,7 @@ def issue_plan(actor, plan, inspectors=()) -> InspectionPlan:
         subjects = list(plan_pool(plan).only("territory_path", "town_id", "sector_id").order_by("id"))
         if not subjects:
             raise InspectionError(_("按计划的条件没有检查对象，不能下达"))
-        create_inspections(plan, subjects, users, actor)
+        _create_inspections(actor, plan, subjects, users)
     elif users:
         raise InspectionError(_("双随机计划的检查人员由抽取产生，下达时不能指定"))
     plan.status = InspectionPlan.Status.ISSUED
@@ -323,7 +326,7 @@ def hazard_item(hazard):
 
 def lessons_organiser(actor, territory):
     """The actor's unit that organises a 举一反三 plan: one sitting in the territory, else its first."""
-    units = list(actor_units(actor).filter(pk__in=actor.roles.values("unit_id")).order_by("id"))
+    units = list(Unit.objects.filter(pk__in=scope_for(actor).unit_ids()).order_by("id"))
     for unit in units:
         if unit.territory_id == getattr(territory, "pk", None):
             return unit
@@ -337,6 +340,7 @@ def _short(text, limit=20):
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+@actor_function
 @transaction.atomic
 def propagate_lessons(actor, hazard, territory=None, item=None) -> InspectionPlan:
     """From one hazard, a thematic plan checking the same item at every subject of its sector in
@@ -373,6 +377,7 @@ def propagate_lessons(actor, hazard, territory=None, item=None) -> InspectionPla
 # --- self-inspection and the head-led monthly check ----------------------------------------------
 
 
+@actor_function
 @transaction.atomic
 def start_self_inspection(actor, subject, version, led_by_head=False, head_name="") -> Inspection:
     """The enterprise checks itself with a checklist; a head-led check names the head."""
@@ -380,8 +385,8 @@ def start_self_inspection(actor, subject, version, led_by_head=False, head_name=
     if Role.ENTERPRISE not in scope.roles:
         raise InspectionError(_("只有企业账号可以开展企业自查"), 403)
     subject_id = getattr(subject, "pk", subject)
-    subject = Subject.objects.visible_to(actor).filter(pk=subject_id).first()
-    if subject is None or subject.pk not in scope.subject_ids:
+    subject = Subject.objects.own_subjects(actor).filter(pk=subject_id).first()
+    if subject is None:
         raise InspectionError(_("只能对本企业开展自查"), 404)
     version = _clean_version(version)
     head_name = (head_name or "").strip()

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from anjian.core.filtering import int_or_none
-from anjian.org.scope import scope_for
 from anjian.org.models import Territory
 
 from . import services_avoidance as sa
@@ -30,7 +29,7 @@ def _context(user):
     return {
         "rules": rules.order_by("-created_at", "-id"),
         "inspectors": inspectors,
-        "territories": Territory.objects.filter(scope_for(user).territory_q()).order_by("path")[:400],
+        "territories": Territory.objects.visible_to(user).order_by("path")[:400],
     }
 
 

@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from anjian.checklists.models import ChecklistItem, ChecklistVersion
-from anjian.org.scope import scope_for
 from anjian.hazards.models import Hazard
 from anjian.org.models import Role
+from anjian.org.scope import scope_for
 from anjian.registry.models import RiskGrade, Subject
 
 from . import services_plans as sp
@@ -132,7 +132,7 @@ def plan_new(request):
             status = 400
         chosen = _chosen_subjects(user, request.POST)
     else:
-        units = sp.actor_units(user).filter(pk__in=user.roles.values("unit_id"))
+        units = sp.actor_units(user).filter(pk__in=scope_for(user).unit_ids())
         form = PlanForm(user=user, initial={"organiser": units.first()})
         chosen = []
     context = {"form": form, "chosen": chosen, "options": []}
@@ -174,7 +174,7 @@ def plan_pool_size(request):
                 target_risk_grades=[g for g in data.getlist("target_risk_grades") if g],
                 not_inspected_months=(_int_list([data.get("not_inspected_months")]) or [None])[0] or None,
             )
-            count, error = pool.filter(scope_for(user).q_for(Subject)).count(), None
+            count, error = pool.visible_to(user).count(), None
         except InspectionError as exc:
             count, error = None, exc.message
     return render(request, "inspections/plans/_pool_size.html", {"count": count, "error": error})
@@ -244,7 +244,7 @@ def _detail_context(request, plan, draw_form=None):
         "focus_items": plan.focus_items.order_by("order", "id"),
         "risk_grades": [RiskGrade(g).label for g in plan.target_risk_grades if g in RiskGrade.values],
         "pool_size": pool.count(),
-        "preview": pool.filter(scope_for(user).q_for(Subject)).order_by("name", "id")[:PREVIEW],
+        "preview": pool.visible_to(user).order_by("name", "id")[:PREVIEW],
         "inspections": inspections,
         "hazards": hazards.select_related("subject").order_by("-found_at")[:50],
         "can_plan": planner,

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from anjian.org.scope import scope_for
 from anjian.hazards.models import Hazard
 from anjian.org.models import Role
+from anjian.org.scope import scope_for
 from anjian.registry.models import Subject
 
 from . import services_plans as sp
@@ -26,12 +26,6 @@ from .forms import SelfInspectionForm, default_version_for
 from .models import Inspection, ItemResult
 
 LOG_SIZE = 100
-
-
-def _own_subjects(user):
-    """The enterprise account's own subjects (its scope lists them)."""
-    ids = scope_for(user).subject_ids
-    return Subject.objects.visible_to(user).filter(pk__in=ids).order_by("id")
 
 
 def _is_enterprise(user):
@@ -48,9 +42,7 @@ def _subject_for_log(user, value):
         if subject is None:
             raise Http404(_("监管对象不存在或不在您的管辖范围内"))
         return subject
-    if _is_enterprise(user):
-        return _own_subjects(user).first()
-    return None
+    return Subject.objects.own_subject(user)
 
 
 def _log(user, subject):

@@ -4,6 +4,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .scope import ancestor_paths, scope_for
+
+
+class TerritoryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Territory nodes the user may choose in filters and forms (org.scope decides)."""
+        return self.filter(scope_for(user).territory_q())
+
 
 class Territory(models.Model):
     """A node of the territory tree: city → town/subdistrict → village/community → grid.
@@ -33,6 +41,8 @@ class Territory(models.Model):
     order = models.PositiveIntegerField(default=0)
     is_synthetic = models.BooleanField(default=False)
 
+    objects = TerritoryQuerySet.as_manager()
+
     class Meta:
         ordering = ["path"]
         verbose_name = _("辖区")
@@ -51,13 +61,6 @@ class Territory(models.Model):
             self.path = f"{prefix}{segment:04d}."
         super().save(*args, **kwargs)
 
-    @staticmethod
-    def visible_q(user):
-        """Territory nodes the user may choose in filters and forms."""
-        from anjian.org.scope import scope_for
-
-        return scope_for(user).territory_q()
-
     @property
     def depth(self):
         return self.path.count(".")
@@ -68,7 +71,8 @@ class Territory(models.Model):
             return None
         if self.level == self.Level.TOWN:
             return self
-        return Territory.objects.get(path=self.path[:10])
+        # The town is the ancestor at town level, however deep the tree above it is.
+        return Territory.objects.get(path__in=ancestor_paths(self.path), level=self.Level.TOWN)
 
 
 class Sector(models.Model):

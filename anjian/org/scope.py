@@ -16,7 +16,7 @@ hooks on its queryset, never the walk over grants itself:
   inspections the user is named on).
 
 Nothing else in the project reads `user.roles` to decide visibility; the helpers below (`towns`,
-`sectors`, `unit_ids`, `own_subject_id`, `reaches_territory`) answer the questions pages and
+`sector_codes`, `unit_ids`, `own_subject_id`, `covers`, `reaches_territory`) answer the questions pages and
 services used to work out for themselves. See docs/adr/0001-one-scope.md.
 """
 
@@ -27,6 +27,8 @@ from django.db.models import Q, prefetch_related_objects
 
 NOTHING = Q(pk__in=[])
 # Roles whose scope is a set of sectors (optionally within a territory); values of org.Role.
+# Role values (org.models.Role, which imports this module, so the strings are written here).
+CITY_OFFICE, ENTERPRISE = "city_office", "enterprise"
 SECTOR_ROLES = frozenset({"sector_office", "department", "inspector"})
 TERRITORIAL_ROLES = frozenset({"town", "grid"})
 
@@ -64,6 +66,7 @@ class Assignment:
     territory_id: int | None
     territory_path: str | None
     subject_id: int | None
+    sectors: tuple = ()  # a sector-bound role's sectors: its own, else its unit's
 
 
 def ancestor_paths(path):
@@ -107,6 +110,11 @@ class Scope:
             ids.update(grant.subjects or ())
         return ids
 
+    @property
+    def limited_by_territory(self):
+        """Whether the territory nodes the user may pick are fewer than all of them."""
+        return self.territory_q() != Q()
+
     def has_role(self, *roles):
         return bool(self.roles & set(roles))
 
@@ -118,7 +126,7 @@ class Scope:
 
     def own_subject_id(self):
         """An enterprise account's own subject id; None for every other account."""
-        if self.roles != {"enterprise"}:
+        if self.roles != {ENTERPRISE}:
             return None
         return next((a.subject_id for a in self.assignments if a.subject_id is not None), None)
 
@@ -130,9 +138,8 @@ class Scope:
             return None
         return {code for g in grants for code in g.sectors}
 
-    def town_paths(self, roles=None):
-        """Paths of the towns the user's territorial assignments lie in (a village or grid counts for
-        its town; a city-wide assignment names none). Ask `towns()` for the Territory rows."""
+    def _assignment_ancestor_paths(self, roles=None):
+        """Every path from the root down to each assignment's territory (with one of `roles`)."""
         paths = set()
         for a in self.assignments:
             if a.territory_path and (roles is None or a.role in roles):
@@ -141,10 +148,26 @@ class Scope:
 
     def towns(self, roles=None):
         """The town nodes (Territory) that the user's assignments with one of `roles` lie in."""
-        from .models import Territory
+        from .models import Territory  # lazy: org.models imports this module at load time
 
-        paths = self.town_paths(roles)
+        paths = self._assignment_ancestor_paths(roles)
         return Territory.objects.filter(path__in=paths, level=Territory.Level.TOWN)
+
+    def covers(self, path, sector_code):
+        """Whether a row at `path` in `sector_code` (one not saved yet: an imported subject, a subject
+        being moved) would be visible: the same grants as the filter, read for one row. Grants to
+        particular subjects never cover a new one."""
+        if self.unrestricted:
+            return True
+        for grant in self.grants:
+            if grant.is_enterprise:
+                continue
+            if grant.paths is not None and not any(path.startswith(p) for p in grant.paths):
+                continue
+            if grant.sectors is not None and sector_code not in grant.sectors:
+                continue
+            return True
+        return False
 
     def reaches_territory(self, territory):
         """Whether any of the user's records can lie in `territory`: a grant's territory is the node,
@@ -163,9 +186,7 @@ class Scope:
 
 
 def _grant_for(assignment):
-    from .models import Role
-
-    if assignment.role == Role.ENTERPRISE:
+    if assignment.role == ENTERPRISE:
         if assignment.subject_id is None:
             return None
         # Through the relation: org sits below registry and never imports it.
@@ -177,13 +198,20 @@ def _grant_for(assignment):
         return Grant(paths=paths) if paths else None
     if assignment.role not in SECTOR_ROLES:
         return None
-    # The assignment's own sectors, else its unit's (both prefetched by scope_for).
-    sectors = tuple(s.code for s in assignment.sectors.all())
-    if not sectors and assignment.unit_id:
-        sectors = tuple(s.code for s in assignment.unit.sectors.all())
+    sectors = _sectors_of(assignment)
     if not sectors and paths is None:
         return None  # a departmental role with no sector sees nothing, never everything
     return Grant(paths=paths, sectors=sectors or None)
+
+
+def _sectors_of(assignment):
+    """The assignment's own sectors, else its unit's (both prefetched by scope_for)."""
+    if assignment.role not in SECTOR_ROLES:
+        return ()
+    sectors = tuple(s.code for s in assignment.sectors.all())
+    if not sectors and assignment.unit_id:
+        sectors = tuple(s.code for s in assignment.unit.sectors.all())
+    return sectors
 
 
 def _assignment_of(a):
@@ -193,6 +221,7 @@ def _assignment_of(a):
         territory_id=a.territory_id,
         territory_path=a.territory.path if a.territory_id else None,
         subject_id=a.subject_id,
+        sectors=_sectors_of(a),
     )
 
 
@@ -201,12 +230,10 @@ def scope_for(user):
     cached = getattr(user, "_anjian_scope", None)
     if cached is not None:
         return cached
-    from .models import Role
-
     if not getattr(user, "is_authenticated", False) or getattr(user, "pk", None) is None:
         scope = Scope(False, (), frozenset())
     elif user.is_superuser:
-        scope = Scope(True, (), frozenset({Role.CITY_OFFICE}))
+        scope = Scope(True, (), frozenset({CITY_OFFICE}))
     else:
         rows = list(user.roles.select_related("territory", "unit"))
         roles = frozenset(a.role for a in rows)
@@ -214,7 +241,7 @@ def scope_for(user):
             # Only sector-bound roles read sectors: a town or grid user's scope costs one query.
             prefetch_related_objects(rows, "sectors", "unit__sectors")
         assignments = tuple(map(_assignment_of, rows))
-        if Role.CITY_OFFICE in roles:
+        if CITY_OFFICE in roles:
             scope = Scope(True, (), roles, assignments)
         else:
             grants = tuple(g for g in map(_grant_for, rows) if g is not None)

@@ -5,8 +5,8 @@ the office itself, the sector committee offices, the member departments and the 
 plans; grid members, inspectors and enterprises have no part in them.
 """
 
+from anjian.org.models import Role, Unit
 from anjian.org.scope import scope_for
-from anjian.org.models import Role, RoleAssignment, Unit
 
 MANAGERS = frozenset({Role.CITY_OFFICE})
 REPORTING_ROLES = frozenset({Role.CITY_OFFICE, Role.SECTOR_OFFICE, Role.DEPARTMENT, Role.TOWN})
@@ -22,9 +22,4 @@ def can_view_plans(user):
 
 def reporting_units(user):
     """The units the user reports for: the units of its assignments in a reporting role."""
-    if not getattr(user, "is_authenticated", False):
-        return Unit.objects.none()
-    unit_ids = RoleAssignment.objects.filter(
-        user=user, role__in=REPORTING_ROLES, unit__isnull=False
-    ).values_list("unit_id", flat=True)
-    return Unit.objects.filter(pk__in=unit_ids)
+    return Unit.objects.filter(pk__in=scope_for(user).unit_ids(REPORTING_ROLES))

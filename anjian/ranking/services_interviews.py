@@ -19,9 +19,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anjian.core import audit
+from anjian.core.context import actor_function
 from anjian.core.errors import ServiceError
+from anjian.org.models import Role
 from anjian.org.scope import scope_for
-from anjian.org.models import Role, Territory
 
 from .charts import bottom_n
 from .models import Commitment, Interview, RankingRun, TownScore
@@ -61,14 +63,7 @@ def is_overdue(commitment, today=None):
 def _towns_of(user, roles):
     """Ids of the towns that `user`'s assignments with one of `roles` lie in; a village or grid
     assignment counts for its town."""
-    paths = {
-        # A town's path is the city's segment plus its own: its first 10 characters.
-        a.territory.path[:10]
-        for a in user.roles.select_related("territory")
-        if a.role in roles and a.territory_id and a.territory.level != Territory.Level.CITY
-    }
-    towns = Territory.objects.filter(path__in=paths, level=Territory.Level.TOWN)
-    return set(towns.values_list("id", flat=True))
+    return set(scope_for(user).towns(roles).values_list("id", flat=True))
 
 
 def own_towns(user):
@@ -171,6 +166,7 @@ def _clean_commitments(commitments, held_on):
     return cleaned
 
 
+@actor_function
 def record_interview(
     actor, run, town, held_on, place, attendees, problems, commitments=(), *, synthetic=False
 ):
@@ -211,12 +207,15 @@ def record_interview(
             recorded_by=actor,
             is_synthetic=synthetic,
         )
-        Commitment.objects.bulk_create(
-            Commitment(interview=interview, text=text, due_on=due_on) for text, due_on in cleaned
+        audit.bulk_create(
+            Commitment,
+            (Commitment(interview=interview, text=text, due_on=due_on) for text, due_on in cleaned),
+            actor=actor,
         )
     return interview
 
 
+@actor_function
 def update_commitment(actor, commitment, done_on, evidence):
     """Record that `commitment` was fulfilled on `done_on`, with what was done (`evidence`)."""
     commitment = visible_commitment(actor, getattr(commitment, "pk", commitment))

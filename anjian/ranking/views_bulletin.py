@@ -1,6 +1,6 @@
 """Downloads of a run's bulletin (通报) as Word and PDF. Every government user may read rankings
-(`permissions.can_view_ranking`), so every government user may download the bulletin; a draft prints
-with 草稿 in its title. The patterns are joined into the app's urls through views_interviews."""
+(`permissions.can_view_ranking`), so every government user may download the bulletin of a published
+run; a draft's bulletin (草稿 in its title) is the managing office's alone (`permissions.visible_runs`). The patterns are joined into the app's urls through views_interviews."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import bulletin, bulletin_pdf
-from .models import RankingRun
-from .permissions import can_view_ranking
+from .permissions import can_view_ranking, visible_runs
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -21,7 +20,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 def _run(request, pk):
     if not can_view_ranking(request.user):
         raise PermissionDenied(_("您的角色不能查看月晾晒"))
-    return get_object_or_404(RankingRun.objects.select_related("scheme"), pk=pk)
+    return get_object_or_404(visible_runs(request.user).select_related("scheme"), pk=pk)
 
 
 def _download(data, content_type, filename):

@@ -2,8 +2,8 @@
 weight, points, how it was normalised) → the records behind each number; and the sensitivity trial
 (how every rank would move if one weight changed; nothing is saved, so it is a GET).
 
-Every government user reads every town's scores (the ranking is published to all of them), but the
-records behind a number go through `visible_to(reader)`: a town user looking at another town sees
+Every government user reads every town's scores of a published run (a draft is the managing office's
+alone, `permissions.visible_runs`), but the records behind a number go through `visible_to(reader)`: a town user looking at another town sees
 its numbers and, in place of its records, "不在您的管辖范围内".
 """
 
@@ -19,7 +19,8 @@ from anjian.org.scope import scope_for
 
 from . import charts
 from .forms import SensitivityForm
-from .models import RankingRun, TownScore
+from .models import TownScore
+from .permissions import visible_runs
 from .views_runs import require_reader
 
 RECORD_LIMIT = 20
@@ -59,17 +60,7 @@ RECORD_PATHS = {
 def town_in_scope(user, town):
     """Whether the reader may see any of the town's records: their territory is the town, inside it
     or around it, or their grant is by sector only (a department sees its sectors everywhere)."""
-    scope = scope_for(user)
-    if scope.unrestricted:
-        return True
-    for grant in scope.grants:
-        if grant.subjects is not None:
-            continue
-        if grant.paths is None:
-            return True
-        if any(town.path.startswith(p) or p.startswith(town.path) for p in grant.paths):
-            return True
-    return False
+    return scope_for(user).reaches_territory(town)
 
 
 def records_for(user, run, town, codes):
@@ -126,7 +117,7 @@ def _sensitivity(request, run, indicators):
 @login_required
 def explain(request, pk, town_id):
     require_reader(request.user)
-    run = get_object_or_404(RankingRun, pk=pk)
+    run = get_object_or_404(visible_runs(request.user), pk=pk)
     town_score = get_object_or_404(TownScore.objects.select_related("town"), run=run, town_id=town_id)
     explanation = charts.explain(run, town_score)
     codes = [row["code"] for row in explanation["rows"]]

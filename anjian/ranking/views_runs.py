@@ -3,7 +3,8 @@ and one run's page (the table, publish, re-run, bulletin and 约谈 links).
 
 Readers: every government user (permissions.can_view_ranking). Enterprise accounts get 403, not
 404: a ranking is no record of anyone's, there is nothing whose existence to hide; the pages are
-simply not for their role (as the risk policy page answers them). A run that does not exist is 404.
+simply not for their role (as the risk policy page answers them). A run that does not exist is 404,
+and so is a draft to anyone but the managing office (permissions.visible_runs).
 Computing and publishing is the committee office's (permissions.can_manage_ranking); the services
 decide and this module only turns their refusals into messages.
 """
@@ -21,8 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import charts, services
 from .forms import ComputeForm, RerunForm
-from .models import RankingRun
-from .permissions import can_manage_ranking, can_view_ranking
+from .permissions import can_manage_ranking, can_view_ranking, visible_runs
 
 
 def require_reader(user):
@@ -50,9 +50,9 @@ def error_text(exc):
     return str(getattr(exc, "message", None) or exc)
 
 
-def _months():
-    """[(month, [runs newest version first])], newest month first."""
-    runs = RankingRun.objects.select_related("computed_by", "published_by").order_by("-month", "-version")
+def _months(user):
+    """[(month, [runs newest version first])] of the runs `user` may read, newest month first."""
+    runs = visible_runs(user).select_related("computed_by", "published_by").order_by("-month", "-version")
     return [(month, list(group)) for month, group in groupby(runs, key=lambda r: r.month)]
 
 
@@ -78,7 +78,7 @@ def index(request):
     published = charts.published_runs()
     latest = published[-1] if published else None
     context = {
-        "months": _months(),
+        "months": _months(user),
         "latest": latest,
         "table": charts.run_table(latest) if latest else None,
         "form": form,
@@ -91,8 +91,9 @@ def index(request):
 @login_required
 def run_detail(request, pk):
     require_reader(request.user)
-    run = get_object_or_404(RankingRun.objects.select_related("computed_by", "published_by"), pk=pk)
-    versions = RankingRun.objects.filter(month=run.month).order_by("-version")
+    runs = visible_runs(request.user)
+    run = get_object_or_404(runs.select_related("computed_by", "published_by"), pk=pk)
+    versions = runs.filter(month=run.month).order_by("-version")
     context = {
         "run": run,
         "table": charts.run_table(run),
@@ -108,7 +109,7 @@ def run_detail(request, pk):
 @require_POST
 def publish(request, pk):
     require_reader(request.user)
-    run = get_object_or_404(RankingRun, pk=pk)
+    run = get_object_or_404(visible_runs(request.user), pk=pk)
     require_manager(request.user)
     try:
         services.publish(request.user, run)
@@ -123,7 +124,7 @@ def publish(request, pk):
 @require_POST
 def rerun(request, pk):
     require_reader(request.user)
-    run = get_object_or_404(RankingRun, pk=pk)
+    run = get_object_or_404(visible_runs(request.user), pk=pk)
     require_manager(request.user)
     form = RerunForm(request.POST)
     if not form.is_valid():

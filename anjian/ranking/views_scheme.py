@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from . import charts, services
 from .forms import IndicatorFormSet, SchemeForm
 from .models import Direction, Normalisation, Scheme
-from .permissions import can_manage_ranking
+from .permissions import can_manage_ranking, visible_runs
 from .services_scheme import SchemeError, save_scheme
 from .views_runs import require_manager, require_reader
 
@@ -129,7 +129,7 @@ def scheme_page(request, year):
             "formset": formset,
             "rows": _labelled(formset),
             "items": [(item, *charts.indicator_label(item.code)) for item in scheme.indicators.all()],
-            "runs": scheme.runs.order_by("-month", "-version")[:24],
+            "runs": visible_runs(user).filter(scheme=scheme).order_by("-month", "-version")[:24],
         }
     return render(request, "ranking/scheme.html", context, status=status)
 

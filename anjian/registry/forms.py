@@ -13,12 +13,8 @@ from .models import RiskGrade, Subject
 
 def sectors_for(user):
     """The sectors `user` may file a subject under: all, unless every grant names its sectors."""
-    scope = scope_for(user)
-    grants = [g for g in scope.grants if g.subjects is None]
-    if scope.unrestricted or any(g.sectors is None for g in grants):
-        return Sector.objects.all()
-    codes = {code for g in grants for code in g.sectors}
-    return Sector.objects.filter(pk__in=codes)
+    codes = scope_for(user).sector_codes()
+    return Sector.objects.all() if codes is None else Sector.objects.filter(pk__in=codes)
 
 
 class SubjectForm(forms.ModelForm):
@@ -43,7 +39,7 @@ class SubjectForm(forms.ModelForm):
     def __init__(self, *args, user, **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        visible = Territory.objects.filter(Territory.visible_q(user))
+        visible = Territory.objects.visible_to(user)
         self.fields["territory"].queryset = visible.exclude(level=Territory.Level.GRID)
         self.fields["territory"].label_from_instance = _indented
         self.fields["grid"].queryset = visible.filter(level=Territory.Level.GRID)

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from anjian.org.scope import ScopedQuerySet
 from anjian.org.models import Person, Sector, Territory, Unit
+from anjian.org.scope import ScopedQuerySet, scope_for
 
 from .validators import uscc_problem
 
@@ -15,6 +15,19 @@ class RiskGrade(models.TextChoices):
     ORANGE = "orange", _("较大风险（橙）")
     YELLOW = "yellow", _("一般风险（黄）")
     BLUE = "blue", _("低风险（蓝）")
+
+
+class SubjectQuerySet(ScopedQuerySet):
+    def own_subjects(self, user):
+        """An enterprise account's own subjects (its enterprise and what belongs to it); none for
+        other accounts."""
+        return self.visible_to(user).filter(pk__in=scope_for(user).subject_ids)
+
+    def own_subject(self, user):
+        """An enterprise account's own enterprise — the entry point of its register, inventory and
+        self-inspections — or None for anyone else (see Scope.own_subject_id)."""
+        pk = scope_for(user).own_subject_id()
+        return self.visible_to(user).filter(pk=pk).first() if pk is not None else None
 
 
 class Subject(models.Model):
@@ -77,7 +90,7 @@ class Subject(models.Model):
     is_synthetic = models.BooleanField(_("演示数据"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = SubjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

@@ -5,6 +5,3 @@ class RisksConfig(AppConfig):
     name = "anjian.risks"
     label = "risks"
     verbose_name = "风险分级管控"
-
-    def ready(self):
-        from . import signals  # noqa: F401  (hazard changes re-grade their subject)

@@ -194,5 +194,5 @@ class EventFilterForm(forms.Form):
 
 
 def town_choices(user):
-    towns = Territory.objects.filter(Territory.visible_q(user), level=Territory.Level.TOWN)
+    towns = Territory.objects.visible_to(user).filter(level=Territory.Level.TOWN)
     return towns.order_by("path").values_list("pk", "name")

@@ -4,14 +4,18 @@
   event; a subject with no graded event keeps the grade recorded for it by hand or by import.
 - **Dynamic grade** (`Subject.dynamic_grade`): the assessed grade raised by what is happening now, each
   signal by the rule the office set in `RiskPolicy` (no change, one level up, or straight to red): an
-  open major hazard, a hazard past its deadline, and any signal other apps register in `SIGNALS`
-  (accidents, alarms). Signals do not add up: the dynamic grade is the most severe single result.
+  open major hazard, a hazard past its deadline, an accident in the past year (the list `SIGNALS`
+  below names each, and where its counts come from). Signals do not add up: the dynamic grade is the
+  most severe single result.
 - **Reasons** (`Subject.grade_reasons`): a list of `{"code", …}` dicts, rendered by `describe` in the
   reader's language, so every grade shows how it came about.
 
 `regrade_subjects` recomputes all of it in a handful of grouped queries and writes only the rows that
-changed; it runs for one subject after a hazard or a risk changes, and for every subject after the
-policy changes and once a day (`anjian risks regrade`), since hazards become overdue by the calendar.
+changed, through the audit helpers (one change-log entry per subject or event that moved, naming the
+actor). Nothing calls it behind a service's back: the services that change what a grade reads call
+`anjian.registry.grades.regrade` (which batches per transaction and lands here, see
+settings.ANJIAN_SUBJECT_GRADER), the policy page re-grades every subject, and the nightly
+`anjian risks regrade` does too, since hazards become overdue by the calendar.
 """
 
 from collections import defaultdict
@@ -20,6 +24,8 @@ from django.db.models import Count, F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anjian.accidents.risk_signal import accident_counts
+from anjian.core import audit
 from anjian.hazards.models import Hazard, Level
 from anjian.registry.models import RiskGrade, Subject
 
@@ -39,23 +45,25 @@ def _overdue_hazards(subject_ids, today):
 
 
 # Each signal: (code, the RiskPolicy field holding its rule, function(subject_ids, today) returning
-# {subject_id: count}). subject_ids None means every subject. Other apps append theirs.
-SIGNALS = [
+# {subject_id: count}). subject_ids None means every subject. A new signal (alarms) is added here.
+SIGNALS = (
     ("major_hazard", "open_major_hazard", _open_major_hazards),
     ("overdue_hazard", "overdue_hazard", _overdue_hazards),
-]
+    ("accident", "accident", accident_counts),
+)
 
 
-def regrade_subjects(subject_ids=None, policy=None, today=None):
-    """Recompute event grades, assessed and dynamic grades for the given subjects (all when None).
-    Returns the number of subjects whose grade or reasons changed."""
+def regrade_subjects(subject_ids=None, policy=None, today=None, *, actor):
+    """Recompute event grades, assessed and dynamic grades for the given subjects (all when None), as
+    `actor` (a user, or a system actor for jobs). Returns the number of subjects whose grade or reasons
+    changed."""
     policy = policy or RiskPolicy.current()
     today = today or timezone.localdate()
     if subject_ids is not None:
         subject_ids = sorted(set(subject_ids))
         if not subject_ids:
             return 0
-    regrade_events(subject_ids, policy.bands)
+    regrade_events(subject_ids, policy.bands, actor=actor)
     worst = _worst_event_grades(subject_ids)
     fired = {code: (getattr(policy, rule), fn(subject_ids, today)) for code, rule, fn in SIGNALS}
     subjects = Subject.objects.only("id", "risk_grade", "dynamic_grade", "grade_reasons")
@@ -67,11 +75,11 @@ def regrade_subjects(subject_ids=None, policy=None, today=None):
         if (grade, dynamic, reasons) != (subject.risk_grade, subject.dynamic_grade, subject.grade_reasons):
             subject.risk_grade, subject.dynamic_grade, subject.grade_reasons = grade, dynamic, reasons
             changed.append(subject)
-    Subject.objects.bulk_update(changed, ["risk_grade", "dynamic_grade", "grade_reasons"], batch_size=BATCH)
+    audit.bulk_update(changed, ["risk_grade", "dynamic_grade", "grade_reasons"], actor=actor, batch_size=BATCH)
     return len(changed)
 
 
-def regrade_events(subject_ids, bands):
+def regrade_events(subject_ids, bands, *, actor):
     """Give each event the grade its latest assessment's score earns under the current bands."""
     latest = RiskAssessment.objects.filter(event=OuterRef("pk")).order_by("-assessed_at", "-id")
     events = RiskEvent.objects.annotate(
@@ -86,7 +94,7 @@ def regrade_events(subject_ids, bands):
             moves[new].append(event_id)
     for grade, ids in moves.items():
         for start in range(0, len(ids), BATCH):
-            RiskEvent.objects.filter(id__in=ids[start : start + BATCH]).update(grade=grade)
+            audit.update(RiskEvent.objects.filter(id__in=ids[start : start + BATCH]), actor=actor, grade=grade)
 
 
 def _worst_event_grades(subject_ids):

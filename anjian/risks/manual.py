@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext as _
 
-from anjian.org.scope import SECTOR_ROLES, scope_for
 from anjian.hazards.models import Hazard
 from anjian.org.models import Role, Territory, Unit
+from anjian.org.scope import SECTOR_ROLES, scope_for
 from anjian.registry.models import RiskGrade
 
 from .methods import GRADE_LABELS
@@ -119,22 +119,20 @@ class Manual:
 # --- owners ----------------------------------------------------------------------------------------
 
 
-def _department_ids(user, scope):
-    """The departments a non-unrestricted government user may take a manual of (see module doc)."""
-    ids = set()
-    for assignment in user.roles.select_related("unit").prefetch_related("sectors", "unit__sectors"):
-        unit = assignment.unit
-        if assignment.role not in SECTOR_ROLES or unit is None:
-            continue
-        if unit.kind == Unit.Kind.DEPARTMENT:
-            ids.add(unit.pk)
-        elif assignment.role == Role.SECTOR_OFFICE:
-            sectors = [s.code for s in assignment.sectors.all()] or [s.code for s in unit.sectors.all()]
-            ids.update(
-                Unit.objects.filter(kind=Unit.Kind.DEPARTMENT, sectors__in=sectors).values_list(
-                    "pk", flat=True
-                )
-            )
+def _department_ids(scope):
+    """The departments a non-unrestricted government user may take a manual of (see module doc): the
+    user's own department units, and the departments sharing a sector office's sectors."""
+    kinds = dict(Unit.objects.filter(pk__in=scope.unit_ids(SECTOR_ROLES)).values_list("pk", "kind"))
+    ids = {pk for pk, kind in kinds.items() if kind == Unit.Kind.DEPARTMENT}
+    office_sectors = {
+        code
+        for a in scope.assignments
+        if a.role == Role.SECTOR_OFFICE and kinds.get(a.unit_id, Unit.Kind.DEPARTMENT) != Unit.Kind.DEPARTMENT
+        for code in a.sectors
+    }
+    if office_sectors:
+        departments = Unit.objects.filter(kind=Unit.Kind.DEPARTMENT, sectors__in=office_sectors)
+        ids.update(departments.values_list("pk", flat=True))
     return ids
 
 
@@ -144,12 +142,11 @@ def owners_for(user, with_counts=False):
     if not can_read_manuals(user):
         return [], []
     scope = scope_for(user)
-    towns = Territory.objects.filter(level=Territory.Level.TOWN)
-    # A grid user's territory is below town level: territory_q then matches no town.
-    towns = towns.filter(scope.territory_q()).order_by("order", "path")
+    # A grid user's territory is below town level: it then sees no town's manual.
+    towns = Territory.objects.visible_to(user).filter(level=Territory.Level.TOWN).order_by("order", "path")
     units = Unit.objects.filter(kind=Unit.Kind.DEPARTMENT).prefetch_related("sectors").order_by("name")
     if not scope.unrestricted:
-        units = units.filter(pk__in=_department_ids(user, scope))
+        units = units.filter(pk__in=_department_ids(scope))
     town_owners = [Owner(TOWN, t) for t in towns]
     unit_owners = [Owner(UNIT, u, tuple(s.code for s in u.sectors.all())) for u in units]
     if with_counts:

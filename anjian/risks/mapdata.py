@@ -28,7 +28,7 @@ SHOWN_GRADE = Case(When(dynamic_grade="", then=F("risk_grade")), default=F("dyna
 
 def town_choices(user):
     """The towns (镇/街道) the user may filter by: those within the user's territory scope."""
-    return Territory.objects.filter(Territory.visible_q(user), level=Territory.Level.TOWN).order_by("path")
+    return Territory.objects.visible_to(user).filter(level=Territory.Level.TOWN).order_by("path")
 
 
 def parse_filters(params, user):

@@ -3,8 +3,9 @@
 Every caller has already found the record through `visible_to` (out of scope is 404); these answer
 only whether the role may act on what it can see."""
 
-from anjian.org.scope import scope_for
 from anjian.org.models import GOVERNMENT_ROLES, Role
+from anjian.org.scope import scope_for
+from anjian.registry.models import Subject
 
 # The enterprise keeps its own register and inventory; the supervising side may correct them.
 REGISTER_EDITORS = frozenset(
@@ -31,9 +32,4 @@ def can_read_manuals(user):
 def own_subject(user):
     """An enterprise account's own subject (the entry point of its register and inventory), or None
     for anyone else."""
-    if scope_for(user).roles != {Role.ENTERPRISE}:
-        return None
-    from anjian.registry.models import Subject
-
-    subject_id = user.roles.filter(role=Role.ENTERPRISE).values_list("subject", flat=True).first()
-    return Subject.objects.visible_to(user).filter(pk=subject_id).first()
+    return Subject.objects.own_subject(user)

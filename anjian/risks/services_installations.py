@@ -14,11 +14,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from anjian.core import audit
+from anjian.core.context import actor_function
 from anjian.core.errors import ServiceError
+from anjian.registry import grades
 from anjian.registry.models import Subject
 
 from . import gb18218
-from .grading import regrade_subjects
 from .models import Guarantor, GuarantorCheck, Installation, InventoryLine
 from .permissions import can_edit_register
 
@@ -92,6 +94,7 @@ def _evaluate(lines, exposed_people, numbers):
         raise InstallationError(str(error), problems=error.problems) from None
 
 
+@actor_function
 def save_installation(
     actor, *, subject=None, installation=None, name, kind, exposed_people, lines, record_no="", numbers=None
 ):
@@ -114,9 +117,9 @@ def save_installation(
         installation.record_no = (record_no or "").strip()[:50]
         _write_evaluation(installation, result)
         installation.save()
-        installation.lines.all().delete()
-        InventoryLine.objects.bulk_create(_line_rows(installation, result))
-        regrade_subjects([subject.pk])
+        audit.delete(installation.lines.all(), actor=actor)
+        audit.bulk_create(InventoryLine, _line_rows(installation, result), actor=actor)
+        grades.regrade([subject.pk], actor=actor)
     return installation
 
 
@@ -147,18 +150,20 @@ def _line_rows(installation, result):
     ]
 
 
+@actor_function
 def delete_installation(actor, installation):
     require_editor(actor)
     installation = visible_installation(actor, installation.pk)
     subject_id = installation.subject_id
     with transaction.atomic():
         installation.delete()
-        regrade_subjects([subject_id])
+        grades.regrade([subject_id], actor=actor)
 
 
 # --- guarantors and their checks -----------------------------------------------------------------
 
 
+@actor_function
 def set_guarantor(actor, installation, *, role, name, position="", phone="", check_interval_days=None):
     """Name (or replace) the guarantor of `role`; the interval defaults to the 2021 rule's."""
     require_editor(actor)
@@ -190,6 +195,7 @@ def set_guarantor(actor, installation, *, role, name, position="", phone="", che
     return guarantor
 
 
+@actor_function
 def record_check(actor, guarantor, *, done_on, note=""):
     """Record a check the guarantor did; the date may not lie in the future."""
     require_editor(actor)

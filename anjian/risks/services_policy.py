@@ -54,8 +54,8 @@ def update_policy(actor, bands, open_major_hazard, overdue_hazard, accident):
             setattr(policy, name, rule)
         policy.updated_by = actor
         policy.save()
-        changed = regrade_subjects(policy=policy)
-        # Subjects are written in bulk (no per-row change-log entries): one entry says what happened.
+        changed = regrade_subjects(policy=policy, actor=actor)
+        # Each subject that moved has its own entry; this one says why they all moved at once.
         record(
             "bulk",
             "registry.subject",

@@ -4,7 +4,7 @@ hazard loop.
 Every change takes the acting user first, finds the record through `visible_to` (out of scope: 404),
 checks `can_edit_register` (403), validates everything before writing anything, and runs in one
 transaction. Whatever can change a subject's grade (an assessment, an event's activity, a deletion)
-re-grades the subject through `grading.regrade_subjects` before returning.
+re-grades the subject (`anjian.registry.grades.regrade`) before returning.
 
 Assessments are a record: an event or unit that has been assessed cannot be deleted (it is taken out
 of control instead, 取消在管), so every grade ever given can still be explained.
@@ -25,6 +25,7 @@ from anjian.core.context import actor_function
 from anjian.core.errors import ServiceError
 from anjian.core.filtering import int_or_none
 from anjian.hazards.models import OPEN_STATES, Hazard
+from anjian.registry import grades
 from anjian.registry.models import Subject
 
 from . import grading, methods
@@ -222,7 +223,7 @@ def update_event(actor, event, **data):
     was_active = event.is_active
     _assign(event, _clean_event(_fields(RiskEvent, data, event)))
     if event.is_active != was_active:
-        grading.regrade_subjects([event.subject_id])
+        grades.regrade([event.subject_id], actor=actor)
     return event
 
 
@@ -294,7 +295,7 @@ def assess(actor, event, method, l_value, c_value, e_value=None, note=""):
     )
     event.grade = result.grade
     event.save(update_fields=["grade"])
-    grading.regrade_subjects([event.subject_id], policy=policy)
+    grading.regrade_subjects([event.subject_id], policy=policy, actor=actor)
     return assessment
 
 

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from anjian.org.scope import scope_for
 from anjian.org.models import GOVERNMENT_ROLES
+from anjian.org.scope import scope_for
 from anjian.registry.models import RiskGrade
 
 from .methods import GRADE_LABELS, band_text

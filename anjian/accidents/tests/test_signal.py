@@ -5,23 +5,27 @@ import datetime
 from django.utils import timezone
 
 from anjian.accidents.models import Accident
-from anjian.accidents.signals import accident_counts
+from anjian.accidents.risk_signal import accident_counts
+from anjian.core import audit
+from anjian.core.context import system_actor
 from anjian.registry.models import RiskGrade, Subject
 from anjian.risks.grading import SIGNALS, regrade_subjects
 from anjian.risks.models import RiskPolicy
 
 from .helpers import days_ago, record
 
+JOB = system_actor("test")
 
-def test_registered_once():
+
+def test_the_accident_signal_is_listed_once():
     assert [code for code, _rule, _fn in SIGNALS].count("accident") == 1
     assert ("accident", "accident") in [(code, rule) for code, rule, _fn in SIGNALS]
 
 
 def test_accident_raises_the_dynamic_grade_by_the_rule(world):
     subject = world.subjects["ent_a"]
-    Subject.objects.filter(pk=subject.pk).update(risk_grade=RiskGrade.YELLOW)
-    regrade_subjects([subject.pk])
+    audit.update(Subject.objects.filter(pk=subject.pk), risk_grade=RiskGrade.YELLOW)
+    regrade_subjects([subject.pk], actor=JOB)
     subject.refresh_from_db()
     assert subject.dynamic_grade == RiskGrade.YELLOW
     record(world.users["town_a"], subject)  # the service re-grades at once
@@ -31,12 +35,12 @@ def test_accident_raises_the_dynamic_grade_by_the_rule(world):
     policy = RiskPolicy.current()
     policy.accident = RiskPolicy.Raise.RED
     policy.save()
-    regrade_subjects([subject.pk])
+    regrade_subjects([subject.pk], actor=JOB)
     subject.refresh_from_db()
     assert subject.dynamic_grade == RiskGrade.RED
     policy.accident = RiskPolicy.Raise.NONE
     policy.save()
-    regrade_subjects([subject.pk])
+    regrade_subjects([subject.pk], actor=JOB)
     subject.refresh_from_db()
     assert subject.dynamic_grade == RiskGrade.YELLOW
 

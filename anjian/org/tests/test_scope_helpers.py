@@ -1,4 +1,4 @@
-"""The Scope helpers (unit_ids, own_subject_id, sector_codes, town_paths, towns, reaches_territory,
+"""The Scope helpers (unit_ids, own_subject_id, sector_codes, towns, reaches_territory,
 territory_q), RoleAssignment.describe_scope, and the grant_q/extra_q hooks as plans and inspections
 use them. The tree is the one of conftest.py."""
 
@@ -88,7 +88,7 @@ def test_sector_codes_empty_when_nothing_may_be_filed(org):
     assert scope_for(AnonymousUser()).sector_codes() == set()
 
 
-# town_paths and towns
+# towns
 
 
 def test_ancestor_paths():
@@ -100,10 +100,6 @@ def test_ancestor_paths():
 def test_a_node_at_or_below_a_town_counts_for_that_town(org, where):
     role = Role.TOWN if where == "town_a" else Role.GRID
     scope = scope_for(user(role, territory=org.t[where]))
-    paths = scope.town_paths()
-    assert org.t["town_a"].path in paths
-    assert org.t["town_b"].path not in paths
-    assert all(org.t[where].path.startswith(p) for p in paths)
     assert list(scope.towns()) == [org.t["town_a"]]
 
 
@@ -115,7 +111,6 @@ def test_towns_of_sector_roles_with_a_territory(org):
 def test_a_city_wide_or_territoryless_assignment_names_no_town(org):
     assert list(scope_for(user(Role.TOWN, territory=org.t["city"])).towns()) == []
     assert list(scope_for(user(Role.DEPARTMENT, unit=org.units["works"])).towns()) == []
-    assert scope_for(user(Role.DEPARTMENT, unit=org.units["works"])).town_paths() == set()
     assert list(scope_for(AnonymousUser()).towns()) == []
 
 
@@ -126,7 +121,6 @@ def test_towns_by_role(org):
     assert set(scope.towns()) == {org.t["town_a"], org.t["town_b"]}
     assert list(scope.towns([Role.GRID])) == [org.t["town_a"]]
     assert list(scope.towns({Role.TOWN})) == [org.t["town_b"]]
-    assert org.t["town_b"].path not in scope.town_paths([Role.GRID])
     assert list(scope.towns({Role.INSPECTOR})) == []
 
 

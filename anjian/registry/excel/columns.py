@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from anjian.org.scope import scope_for
 from anjian.org.models import Role, Sector, Territory, Unit
+from anjian.org.scope import scope_for
 
 from ..models import RiskGrade, Subject
 
@@ -164,7 +164,7 @@ class Vocabulary:
                 self.units.setdefault(alias, unit)
         for unit in units:  # a full name wins over another unit's alias
             self.units[unit.name] = unit
-        self.territories = list(Territory.objects.filter(Territory.visible_q(user)))
+        self.territories = list(Territory.objects.visible_to(user))
         self.by_name = {}
         for node in self.territories:
             self.by_name.setdefault((node.level, node.name), []).append(node)
@@ -179,14 +179,4 @@ class Vocabulary:
     def within_scope(self, path, sector_code):
         """Whether a new subject at `path` in `sector_code` would be visible to the user: the
         same grants as the scope filter, read for one row before it exists."""
-        if self.scope.unrestricted:
-            return True
-        for grant in self.scope.grants:
-            if grant.subjects is not None:
-                continue  # grants to particular subjects never cover a new one
-            if grant.paths is not None and not any(path.startswith(p) for p in grant.paths):
-                continue
-            if grant.sectors is not None and sector_code not in grant.sectors:
-                continue
-            return True
-        return False
+        return self.scope.covers(path, sector_code)

@@ -9,6 +9,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from anjian.core import audit
+from anjian.core.context import system_actor
 from anjian.hazards import services as hazard_services
 from anjian.hazards.models import Level
 from anjian.registry.models import Subject
@@ -17,6 +19,8 @@ from anjian.risks.grading import describe, raise_grade, regrade_subjects
 from anjian.risks.methods import assess
 from anjian.risks.models import RiskAssessment, RiskEvent, RiskPolicy, RiskUnit, default_bands
 from anjian.risks.services_policy import update_policy
+
+JOB = system_actor("test")
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +31,7 @@ LEC_FOR = {"red": (3, 3, 40), "orange": (6, 6, 7), "yellow": (10, 1, 15), "blue"
 @pytest.fixture
 def world(world):
     """The world with every subject graded once, so counts below are of the test's own changes."""
-    regrade_subjects()
+    regrade_subjects(actor=JOB)
     return world
 
 
@@ -57,7 +61,7 @@ def assess_event(event, l_value, e_value, c_value, at=None):
         explanation=result.explanation,
         assessed_at=at or timezone.now(),
     )
-    RiskEvent.objects.filter(pk=event.pk).update(grade=result.grade)
+    audit.update(RiskEvent.objects.filter(pk=event.pk), grade=result.grade)
     return assessment
 
 
@@ -109,7 +113,7 @@ def test_subject_grade_is_its_most_severe_active_event(world):
     add_event(ent_a, "yellow", name="仓库火灾")
     add_event(ent_a, "orange", name="粉尘爆炸")
     add_event(ent_a, "blue", name="机械伤害")
-    assert regrade_subjects([ent_a.pk]) == 1
+    assert regrade_subjects([ent_a.pk], actor=JOB) == 1
     subject = fresh(ent_a)
     assert (subject.risk_grade, subject.dynamic_grade) == ("orange", "orange")
     assert subject.grade_reasons == [{"code": "assessed", "grade": "orange", "event": "粉尘爆炸"}]
@@ -120,17 +124,17 @@ def test_an_inactive_event_is_ignored_however_severe(world):
     ent_a = world.subjects["ent_a"]
     add_event(ent_a, "red", name="已拆除的储罐", active=False)
     add_event(ent_a, "yellow", name="叉车伤害")
-    regrade_subjects([ent_a.pk])
+    regrade_subjects([ent_a.pk], actor=JOB)
     assert fresh(ent_a).risk_grade == "yellow"
-    RiskEvent.objects.filter(name="已拆除的储罐").update(is_active=True)
-    regrade_subjects([ent_a.pk])
+    audit.update(RiskEvent.objects.filter(name="已拆除的储罐"), is_active=True)
+    regrade_subjects([ent_a.pk], actor=JOB)
     assert fresh(ent_a).risk_grade == "red"
 
 
 def test_a_subject_without_events_keeps_its_recorded_grade(world):
     ent_b = world.subjects["ent_b"]
-    Subject.objects.filter(pk=ent_b.pk).update(risk_grade="orange")
-    regrade_subjects([ent_b.pk])
+    audit.update(Subject.objects.filter(pk=ent_b.pk), risk_grade="orange")
+    regrade_subjects([ent_b.pk], actor=JOB)
     subject = fresh(ent_b)
     assert (subject.risk_grade, subject.dynamic_grade) == ("orange", "orange")
     assert subject.grade_reasons == [{"code": "recorded", "grade": "orange"}]
@@ -139,20 +143,20 @@ def test_a_subject_without_events_keeps_its_recorded_grade(world):
 
 def test_an_ungraded_event_does_not_count(world):
     ent_a = world.subjects["ent_a"]
-    Subject.objects.filter(pk=ent_a.pk).update(risk_grade="blue")
+    audit.update(Subject.objects.filter(pk=ent_a.pk), risk_grade="blue")
     unit = RiskUnit.objects.create(subject=ent_a, name="新单元")
     RiskEvent.objects.create(unit=unit, name="尚未评价", accident_type="fall")
-    regrade_subjects([ent_a.pk])
+    regrade_subjects([ent_a.pk], actor=JOB)
     assert fresh(ent_a).grade_reasons == [{"code": "recorded", "grade": "blue"}]
 
 
 def test_regrade_counts_changes_and_a_second_run_changes_nothing(world):
     for key, grade in (("ent_a", "red"), ("ent_b", "yellow")):
         add_event(world.subjects[key], grade)
-    assert regrade_subjects() == 2  # ent_a and ent_b take their events' grades; ent_c stays
-    assert regrade_subjects() == 0
-    assert regrade_subjects([world.subjects["ent_a"].pk]) == 0
-    assert regrade_subjects([]) == 0
+    assert regrade_subjects(actor=JOB) == 2  # ent_a and ent_b take their events' grades; ent_c stays
+    assert regrade_subjects(actor=JOB) == 0
+    assert regrade_subjects([world.subjects["ent_a"].pk], actor=JOB) == 0
+    assert regrade_subjects([], actor=JOB) == 0
 
 
 # --- dynamic grade: open major hazards -----------------------------------------------------------
@@ -161,7 +165,7 @@ def test_regrade_counts_changes_and_a_second_run_changes_nothing(world):
 def test_open_major_hazard_makes_the_dynamic_grade_red_at_once(world):
     ent_a = world.subjects["ent_a"]
     add_event(ent_a, "yellow", name="仓库火灾")
-    regrade_subjects([ent_a.pk])
+    regrade_subjects([ent_a.pk], actor=JOB)
     hazard = report(world, Level.MAJOR)  # the hazard's post_save re-grades the subject: no call here
     subject = fresh(ent_a)
     assert (subject.risk_grade, subject.dynamic_grade) == ("yellow", "red")
@@ -228,7 +232,7 @@ def test_overdue_hazard_raises_by_the_calendar_and_handing_it_in_lowers_it(world
     with time_machine.travel(timezone.now() + datetime.timedelta(days=3)):
         # Nothing was saved: only the daily run sees the deadline pass.
         assert fresh(ent_a).dynamic_grade == "blue"
-        assert regrade_subjects() == 1
+        assert regrade_subjects(actor=JOB) == 1
         subject = fresh(ent_a)
         assert subject.dynamic_grade == "yellow"
         reason = subject.grade_reasons[1]
@@ -244,9 +248,11 @@ def test_overdue_on_a_given_day_without_travelling(world):
     hazard = report(world)
     assign(world, hazard, days=1)
     assert fresh(ent_a).risk_grade == ""
-    assert regrade_subjects([ent_a.pk], today=in_days(1)) == 0  # the deadline itself is not overdue
+    assert (
+        regrade_subjects([ent_a.pk], today=in_days(1), actor=JOB) == 0
+    )  # the deadline itself is not overdue
     assert fresh(ent_a).dynamic_grade == ""
-    assert regrade_subjects([ent_a.pk], today=in_days(2)) == 1
+    assert regrade_subjects([ent_a.pk], today=in_days(2), actor=JOB) == 1
     subject = fresh(ent_a)
     assert (subject.risk_grade, subject.dynamic_grade) == ("", "yellow")
     assert describe(subject.grade_reasons[0]) == "登记等级：未定级（尚无风险评价）"
@@ -259,17 +265,17 @@ def test_signals_do_not_add_up_the_most_severe_wins(world):
     overdue = report(world)
     assign(world, overdue, days=1)
     set_rules(world, open_major_hazard="one", overdue_hazard="one")
-    regrade_subjects([ent_a.pk], today=in_days(5))
+    regrade_subjects([ent_a.pk], today=in_days(5), actor=JOB)
     subject = fresh(ent_a)
     # Two signals, each one up from blue: yellow, not orange.
     assert subject.dynamic_grade == "yellow"
     assert [r["code"] for r in subject.grade_reasons] == ["assessed", "major_hazard", "overdue_hazard"]
     set_rules(world, overdue_hazard="red")
-    regrade_subjects([ent_a.pk], today=in_days(5))
+    regrade_subjects([ent_a.pk], today=in_days(5), actor=JOB)
     assert fresh(ent_a).dynamic_grade == "red"
 
 
-def test_a_signal_registered_by_another_app_follows_its_rule(world, monkeypatch):
+def test_a_signal_follows_its_rule(world, monkeypatch):
     ent_b = world.subjects["ent_b"]
     add_event(ent_b, "yellow")
 
@@ -277,7 +283,7 @@ def test_a_signal_registered_by_another_app_follows_its_rule(world, monkeypatch)
         return {ent_b.pk: 2}
 
     monkeypatch.setattr(grading, "SIGNALS", [*grading.SIGNALS, ("accident", "accident", accidents)])
-    regrade_subjects()
+    regrade_subjects(actor=JOB)
     subject = fresh(ent_b)
     assert subject.dynamic_grade == "orange"
     assert (
@@ -296,7 +302,7 @@ def test_new_bands_regrade_events_from_their_latest_assessment_only(world):
     )
     first = event.assessments.get()
     latest = assess_event(event, 10, 6, 3)  # D = 180, orange under the defaults
-    regrade_subjects([ent_a.pk])
+    regrade_subjects([ent_a.pk], actor=JOB)
     assert fresh(ent_a).risk_grade == "orange"
     bands = default_bands()
     bands["lec"]["bands"][1][0] = 200  # orange from D > 200: 180 falls to yellow, the older 252 would not
@@ -316,8 +322,8 @@ def test_an_event_with_no_assessment_has_no_grade_after_regrading(world):
     ent_a = world.subjects["ent_a"]
     unit = RiskUnit.objects.create(subject=ent_a, name="单元")
     event = RiskEvent.objects.create(unit=unit, name="无评价", accident_type="fire")
-    RiskEvent.objects.filter(pk=event.pk).update(grade="red")  # a stale grade from nowhere
-    regrade_subjects([ent_a.pk])
+    audit.update(RiskEvent.objects.filter(pk=event.pk), grade="red")  # a stale grade from nowhere
+    regrade_subjects([ent_a.pk], actor=JOB)
     assert RiskEvent.objects.get(pk=event.pk).grade == ""
 
 
@@ -325,7 +331,7 @@ def test_regrading_one_subject_leaves_the_others_alone(world):
     ent_a, ent_b = world.subjects["ent_a"], world.subjects["ent_b"]
     add_event(ent_a, "red")
     add_event(ent_b, "red")
-    regrade_subjects([ent_a.pk])
+    regrade_subjects([ent_a.pk], actor=JOB)
     assert fresh(ent_a).risk_grade == "red"
     assert fresh(ent_b).risk_grade == "" and fresh(ent_b).grade_reasons == [{"code": "recorded", "grade": ""}]
 

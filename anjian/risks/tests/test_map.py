@@ -9,10 +9,14 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from anjian.core import audit
+from anjian.core.context import system_actor
 from anjian.registry.models import Subject
 from anjian.risks.grading import describe, regrade_subjects
 from anjian.risks.models import Installation
 from anjian.testing import make_risk_register
+
+JOB = system_actor("test")
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +31,16 @@ def mapped(world):
     """ent_a: assessed blue, dynamic red (an open major hazard) with a grade-2 major hazard
     installation; ent_b: yellow not yet dynamically graded; ent_c: ungraded. All have points."""
     s = world.subjects
-    Subject.objects.filter(pk=s["ent_a"].pk).update(
-        lat=28.51, lon=121.36, risk_grade="blue", dynamic_grade="red", grade_reasons=MAJOR_REASONS
+    audit.update(
+        Subject.objects.filter(pk=s["ent_a"].pk),
+        lat=28.51,
+        lon=121.36,
+        risk_grade="blue",
+        dynamic_grade="red",
+        grade_reasons=MAJOR_REASONS,
     )
-    Subject.objects.filter(pk=s["ent_b"].pk).update(lat=28.47, lon=121.28, risk_grade="yellow")
-    Subject.objects.filter(pk=s["ent_c"].pk).update(lat=28.52, lon=121.37)
+    audit.update(Subject.objects.filter(pk=s["ent_b"].pk), lat=28.47, lon=121.28, risk_grade="yellow")
+    audit.update(Subject.objects.filter(pk=s["ent_c"].pk), lat=28.52, lon=121.37)
     world.major = Installation.objects.create(
         subject=s["ent_a"],
         name="液氯储罐区",
@@ -118,7 +127,7 @@ def test_features_carry_the_dynamic_grade_else_the_assessed_one(mapped):
 def test_features_follow_a_real_regrade(mapped):
     """An LS 4×4 assessment (orange) on ent_b, regraded by grading.py, shows on the map."""
     make_risk_register(mapped.subjects["ent_b"], "REG")
-    regrade_subjects([mapped.subjects["ent_b"].pk])
+    regrade_subjects([mapped.subjects["ent_b"].pk], actor=JOB)
     props = subject_props(get_data(mapped, "town_b"))[mapped.subjects["ent_b"].pk]
     assert props["grade"] == "orange"
     data = get_data(mapped, "town_b")
@@ -170,7 +179,7 @@ def test_bad_filters_answer_400_with_a_message(mapped, persona, query, words):
 
 
 def test_subjects_without_coordinates_are_counted(mapped):
-    Subject.objects.filter(pk=mapped.subjects["ent_c"].pk).update(lat=None)
+    audit.update(Subject.objects.filter(pk=mapped.subjects["ent_c"].pk), lat=None)
     data = get_data(mapped, "town_a")
     assert set(subject_props(data)) == ids(mapped, "ent_a")
     assert data["missing_coordinates"] == 1

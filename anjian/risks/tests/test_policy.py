@@ -4,12 +4,16 @@ and leaves one change-log entry; the page for readers and for the committee offi
 import pytest
 from django.urls import reverse
 
+from anjian.core import audit
+from anjian.core.context import system_actor
 from anjian.core.models import AuditEntry
 from anjian.registry.models import Subject
 from anjian.risks.grading import regrade_subjects
 from anjian.risks.methods import assess
 from anjian.risks.models import RiskAssessment, RiskEvent, RiskPolicy, RiskUnit, default_bands
 from anjian.risks.services_policy import PolicyError, update_policy
+
+JOB = system_actor("test")
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +37,8 @@ def add_event(subject, l_value, e_value, c_value):
         bands=bands,
         explanation=result.explanation,
     )
-    RiskEvent.objects.filter(pk=event.pk).update(grade=result.grade)
-    regrade_subjects([subject.pk])
+    audit.update(RiskEvent.objects.filter(pk=event.pk), grade=result.grade)
+    regrade_subjects([subject.pk], actor=JOB)
     return event
 
 
@@ -65,7 +69,7 @@ def form(**changes):
 
 
 def test_office_saves_and_every_subject_is_regraded_with_one_log_entry(world):
-    regrade_subjects()
+    regrade_subjects(actor=JOB)
     add_event(world.subjects["ent_a"], 6, 6, 7)  # D = 252: orange
     add_event(world.subjects["ent_b"], 10, 6, 3)  # D = 180: orange
     logged = AuditEntry.objects.count()
@@ -174,7 +178,7 @@ def test_office_sees_the_form_filled_with_the_rules_in_force(client, world):
 
 
 def test_office_saves_through_the_page(client, world):
-    regrade_subjects()
+    regrade_subjects(actor=JOB)
     add_event(world.subjects["ent_a"], 6, 6, 7)  # D = 252
     client.force_login(world.users["city"])
     response = client.post(URL, form(lec_red="250", lec_compare="ge", overdue_hazard="red"), follow=True)

@@ -1,7 +1,7 @@
 """`anjian risks regrade [--subject ID …]`: re-grade subjects under the policy in force.
 
-Run daily (cron or a systemd timer): a hazard becomes overdue by the calendar, with no save to
-trigger the signal that re-grades its subject. Prints how many subjects changed grade or reasons
+Run daily (cron or a systemd timer): a hazard becomes overdue by the calendar, with no service call
+to re-grade its subject. Prints how many subjects changed grade or reasons
 and how long it took, e.g. `regraded 40000 subjects: 12 changed in 3.4 s`.
 """
 
@@ -11,8 +11,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from anjian.core.audit import record
+from anjian.core.context import system_actor
 from anjian.registry.models import Subject
 from anjian.risks.grading import regrade_subjects
+
+ACTOR = system_actor("risks-regrade")
 
 
 class Command(BaseCommand):
@@ -35,13 +38,14 @@ class Command(BaseCommand):
         total = len(set(subjects)) if subjects else Subject.objects.count()
         start = time.perf_counter()
         with transaction.atomic():
-            changed = regrade_subjects(subjects)
+            changed = regrade_subjects(subjects, actor=ACTOR)
             if changed:
-                # Subjects are written in bulk, past the per-row change log: one entry says so.
+                # Each subject that moved has its own entry; this one says which run moved them.
                 record(
                     "bulk",
                     "registry.subject",
                     object_repr="anjian risks regrade",
+                    actor=ACTOR,
                     after={"subjects": subjects or "all", "subjects_regraded": changed},
                 )
         seconds = time.perf_counter() - start

@@ -1,22 +1,20 @@
 """The accident signal of the dynamic risk grade: a subject that had an accident in the past year is
-raised by the office's `RiskPolicy.accident` rule (risks.grading reads every signal in `SIGNALS`).
-
-Registered once when the app is ready; accidents.services re-grades the subject after every save."""
+raised by the office's `RiskPolicy.accident` rule. `risks.grading.SIGNALS` names this function;
+accidents.services asks for a re-grade (anjian.registry.grades) after every change."""
 
 import datetime
 
 from django.db.models import Count
 from django.utils import timezone
 
+from .models import Accident
+
 WINDOW_DAYS = 365
-SIGNAL = ("accident", "accident")
 
 
 def accident_counts(subject_ids, today):
     """{subject_id: accidents of that subject from 365 days before `today` up to the end of `today`}.
     subject_ids None means every subject."""
-    from .models import Accident
-
     tz = timezone.get_current_timezone()
     start = datetime.datetime.combine(today - datetime.timedelta(days=WINDOW_DAYS), datetime.time.min, tz)
     end = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time.min, tz)
@@ -25,11 +23,3 @@ def accident_counts(subject_ids, today):
         rows = rows.filter(subject_id__in=subject_ids)
     grouped = rows.order_by().values("subject_id").annotate(n=Count("id"))
     return {row["subject_id"]: row["n"] for row in grouped}
-
-
-def register():
-    """Append the accident signal to risks.grading.SIGNALS unless it is there already."""
-    from anjian.risks.grading import SIGNALS
-
-    if not any(code == SIGNAL[0] for code, _rule, _fn in SIGNALS):
-        SIGNALS.append((*SIGNAL, accident_counts))
