@@ -93,8 +93,9 @@ def test_only_the_office_gets_the_forms(world, client):
 def test_a_town_cannot_publish_compute_or_rerun(world, client):
     run = run_of(world, status=RankingRun.Status.DRAFT)
     client.force_login(world.users["town_a"])
-    assert client.post(f"/ranking/runs/{run.pk}/publish/").status_code == 403
-    assert client.post(f"/ranking/runs/{run.pk}/rerun/", {"reason": "x"}).status_code == 403
+    # A draft is the office's alone: to a town it does not exist (tests/test_ranking_drafts.py).
+    assert client.post(f"/ranking/runs/{run.pk}/publish/").status_code == 404
+    assert client.post(f"/ranking/runs/{run.pk}/rerun/", {"reason": "x"}).status_code == 404
     assert client.post("/ranking/", {"month": "2025-03"}).status_code == 403
     run.refresh_from_db()
     assert run.status == RankingRun.Status.DRAFT and RankingRun.objects.count() == 1
