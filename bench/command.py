@@ -1,9 +1,10 @@
 """`anjian bench --scale small|city`: build (once) the benchmark's own database and time the app
 against raw SQL.
 
-The benchmark never touches the configured database: each scale lives in its own database,
-by default var/bench-<scale>.sqlite3, and is measured in a child process whose DATABASE_URL points
-there. `--scale city` first runs small as well, then prints how the list time grew.
+The benchmark never touches the configured database (DATABASE_URL): each scale lives in its own
+database, by default var/bench-<scale>.sqlite3 (under ANJIAN_VAR_DIR when set; the directory is
+created on a fresh checkout, and the path is printed), and is measured in a child process whose
+DATABASE_URL points there. `--scale city` first runs small as well, then prints how the list time grew.
 """
 
 import json
@@ -49,6 +50,7 @@ class Command(BaseCommand):
                 self.stdout.write(line)
 
     def run_scale(self, scale, url, repeat):
+        self.stderr.write(f"bench {scale}: database {prepare_database(url)}")
         code = self.child(scale, url, repeat)
         if code == OTHER_DATA and url == default_url(scale):
             # Our own file, built by another version of the generator or interrupted: start afresh.
@@ -72,8 +74,23 @@ class Command(BaseCommand):
         return json.loads((OUT_DIR / f"{scale}.json").read_text(encoding="utf-8"))
 
 
+def sqlite_path(url):
+    return Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+
+
+def prepare_database(url):
+    """Make sure the data set can be created at `url` and return where that is, for the log. SQLite
+    creates a missing file but not its directory ("unable to open database file" on a checkout
+    without var/); any other database must exist already, as DATABASE_URL's does."""
+    path = sqlite_path(url)
+    if path is None:
+        return url
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return str(path.resolve())
+
+
 def remove_sqlite(url):
-    path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite:///") else None
+    path = sqlite_path(url)
     if path is None:
         return
     for suffix in ("", "-wal", "-shm"):
