@@ -64,6 +64,7 @@ def _result_rows(draw, rows):
     """One table row per drawn target: subject and town, date, outcome, masked inspectors."""
     inspections = {
         inspection.subject_id: inspection
+        # unscoped: the public draw page shows every drawn target's outcome, with inspectors masked
         for inspection in Inspection.objects.filter(draw=draw, subject_id__in=[r["subject"] for r in rows])
         .select_related("subject__town")
         .prefetch_related("inspectors")

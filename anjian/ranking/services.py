@@ -140,6 +140,11 @@ def _store(actor, scheme, config, first, version, reason):
     towns = _towns()
     last = month_bounds(first)[1]
     month = Month(first, last, towns)  # the indicators, the enterprises and the veto share its queries
+    frozen = _first_enterprise_counts(first)
+    if frozen is not None:
+        # A re-run counts per 100 enterprises as the month's first run did, so a subject that moved
+        # town since then does not change a past month (docs/adr/0002-subject-moves.md).
+        month.once("enterprises", lambda _month: frozen)
     codes = [item["code"] for item in config["indicators"]]
     values = compute_all(first, last, towns, codes, month=month)
     vetoed = {}
@@ -164,6 +169,14 @@ def _store(actor, scheme, config, first, version, reason):
         [_town_score(run, item, values[item["town_id"]], enterprises) for item in results],
     )
     return run
+
+
+def _first_enterprise_counts(first):
+    """{town_id: enterprises} as the month's first run stored them, or None for a month not yet run."""
+    run = RankingRun.objects.filter(month=first).order_by("version").first()
+    if run is None:
+        return None
+    return dict(run.scores.values_list("town_id", "enterprises"))
 
 
 def _town_score(run, item, values, enterprises):

@@ -151,6 +151,7 @@ def _visible_event(user, pk):
 def _measure_groups(event):
     """[(kind label, [measure, …]), …] in the order of the five kinds, each measure with its status."""
     measures = sr.with_open_hazards(
+        # unscoped: the measures of an event the reader was already shown (found through visible_to)
         sr.measures_with_status(ControlMeasure.objects.filter(event=event)).select_related(
             "checklist_item__version__checklist"
         )

@@ -1,6 +1,6 @@
 """Subject grades: assessed from the risk events, raised by hazards under the policy's rules, with
-reasons; hazards are reported and moved through the hazard services, so the post_save signal that
-re-grades a subject is exercised as in production."""
+reasons; hazards are reported and moved through the hazard services, so the re-grade each service
+asks for is exercised as in production."""
 
 import datetime
 from decimal import Decimal
