@@ -13,7 +13,6 @@ docs/adr/0004-no-rules-in-signals.md.
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import cache
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -21,8 +20,8 @@ from django.utils.module_loading import import_string
 _pending = ContextVar("anjian_regrade_batch", default=None)
 
 
-@cache
 def _grader():
+    # Read at each call (a dictionary lookup once imported), so a test's settings override applies.
     return import_string(settings.ANJIAN_SUBJECT_GRADER)
 
 
