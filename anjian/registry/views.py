@@ -1,13 +1,12 @@
 """Subject pages: list, detail (its hazards panel comes from hazards_tags), create and edit.
 
-Create and edit save inside a transaction and check the saved row against the user's scope before
-committing, so nobody can move a subject (or file a new one) out of their own reach.
+Create and edit save through services.save_subject, which checks the saved row against the user's
+scope before committing, so nobody can move a subject (or file a new one) out of their own reach.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -15,15 +14,12 @@ from django.views.decorators.http import require_GET
 from anjian.core import listing
 from anjian.registry.permissions import can_edit_subjects
 
+from . import services
 from .filters import filter_subjects
 from .forms import SubjectFilterForm, SubjectForm
 from .models import Subject
 
 PAGE_SIZE = 50
-
-
-class OutOfScope(Exception):
-    """The saved subject would lie outside the user's scope; raised to roll the save back."""
 
 
 @login_required
@@ -65,19 +61,12 @@ def _require_editor(user):
 
 
 def _save_within_scope(form, user):
-    """Save the form; roll back and report when the result would be out of the user's sight."""
+    """Save the form through the service; None, with the reason on the form, when it refuses."""
     try:
-        with transaction.atomic():
-            subject = form.save()
-            if not Subject.objects.visible_to(user).filter(pk=subject.pk).exists():
-                raise OutOfScope
-    except OutOfScope:
-        form.add_error(
-            None,
-            _("保存后该监管对象将不在您的管辖范围内（辖区或行业领域超出您的权限），未作任何修改"),
-        )
+        return services.save_subject(user, form)
+    except services.SubjectError as error:
+        form.add_error(None, error.message)
         return None
-    return subject
 
 
 def _edit(request, subject, template_title):
