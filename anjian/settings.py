@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "anjian.risks",
     "anjian.accidents",
     "anjian.ranking",
+    "anjian.demo",
     "anjian.web",
     "anjian.api",
 ]

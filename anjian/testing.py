@@ -19,20 +19,9 @@ from django.contrib.auth import get_user_model
 from anjian.org.models import Person, Role, RoleAssignment, Territory, Unit
 from anjian.org.seed import build_organisation
 from anjian.registry.models import Subject
-from anjian.registry.validators import USCC_ALPHABET, uscc_check_char
+from anjian.registry.validators import make_uscc
 
 PASSWORD = "anjian-test-pw-1"
-
-
-def make_uscc(n):
-    """A valid unified social credit code derived from the number n."""
-    body = "91331081"
-    digits = ""
-    for _ in range(9):
-        n, r = divmod(n, len(USCC_ALPHABET))
-        digits += USCC_ALPHABET[r]
-    first17 = body + digits
-    return first17 + uscc_check_char(first17)
 
 
 def make_user(

@@ -22,7 +22,7 @@ from anjian.hazards.models import Hazard, Level, Source, Status, SupervisionLeve
 from anjian.org.models import Person, Role, RoleAssignment, Territory, Unit
 from anjian.org.seed import build_organisation
 from anjian.registry.models import RiskGrade, Subject
-from anjian.testing import make_uscc
+from anjian.registry.validators import make_uscc
 
 # Who the change log names for the benchmark's own data.
 ACTOR = system_actor("bench")

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 
 from anjian.org.models import Person, Role, RoleAssignment, Territory, Unit
 from anjian.registry.models import RiskGrade, Subject
-from anjian.testing import make_uscc
+from anjian.registry.validators import make_uscc
 
 DEMO_PASSWORD = "anjian-demo-2023"
 

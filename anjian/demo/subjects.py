@@ -11,7 +11,7 @@ from anjian.core import audit
 from anjian.core.context import system_actor
 from anjian.org.models import Territory, Unit
 from anjian.registry.models import RiskGrade, Subject
-from anjian.testing import make_uscc
+from anjian.registry.validators import make_uscc
 
 from .names import FIRM_WORDS, GIVEN, SECTOR_TRADES, SURNAMES
 

@@ -30,3 +30,15 @@ def validate_uscc(code):
     problem = uscc_problem(code)
     if problem:
         raise ValidationError(problem, code="uscc")
+
+
+def make_uscc(n):
+    """A valid unified social credit code derived from the number n (the demo, the bench and tests make
+    enterprises with it)."""
+    body = "91331081"
+    digits = ""
+    for _digit in range(9):
+        n, r = divmod(n, len(USCC_ALPHABET))
+        digits += USCC_ALPHABET[r]
+    first17 = body + digits
+    return first17 + uscc_check_char(first17)
