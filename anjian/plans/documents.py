@@ -17,10 +17,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from anjian.documents import layout
 from anjian.documents.layout import chinese_date
-from anjian.org.models import Territory, Unit
+from anjian.org.models import Unit
 
 from . import overview as ov
 from .models import ReportingPeriod, Task, UnitRole
+from .rules import city_name
 
 SIZE_CELL = Pt(12)  # 小四: the targets table has few, short columns
 
@@ -34,11 +35,6 @@ def period_label(period):
     )
 
 
-def _city_name():
-    city = Territory.objects.filter(level=Territory.Level.CITY).order_by("path").first()
-    return city.name if city else ""
-
-
 def _plan_subject(plan, city):
     """ "2023年温岭市安全生产工作要点" → "安全生产工作要点": the title without its year and city."""
     subject = plan.title.replace(f"{plan.year}年", "", 1)
@@ -48,7 +44,7 @@ def _plan_subject(plan, city):
 
 
 def report_title(plan, period, unit=None):
-    city = _city_name()
+    city = city_name()
     subject = f"{plan.year}年{_plan_subject(plan, city)}{period_label(period)}完成情况"
     if unit is not None:
         return f"{unit.name}关于{subject}的报告"
@@ -58,7 +54,7 @@ def report_title(plan, period, unit=None):
 def issuer_name(unit=None):
     """The name a document is signed with: 市应急管理局 → 温岭市应急管理局; the city report is
     signed by the committee office under its full name."""
-    city = _city_name()
+    city = city_name()
     if unit is None:
         office = Unit.objects.filter(kind=Unit.Kind.OFFICE).first()
         if office is None:

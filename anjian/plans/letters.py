@@ -8,8 +8,9 @@ from django.utils import timezone
 from anjian.documents import layout
 from anjian.documents.layout import chinese_date
 
-from .documents import _city_name, _plan_subject, issuer_name, period_label
+from .documents import _plan_subject, issuer_name, period_label
 from .models import Task
+from .rules import city_name
 
 # The office's contact line is not in the data model; the letter asks for the report on the platform.
 OVERDUE_CLOSING = (
@@ -23,7 +24,7 @@ DUE_CLOSING = (
 
 def letter_title(plan, period):
     """关于报送2023年安全生产工作要点半年度完成情况的提示函"""
-    subject = _plan_subject(plan, _city_name())
+    subject = _plan_subject(plan, city_name())
     return f"关于报送{plan.year}年{subject}{period_label(period)}完成情况的提示函"
 
 

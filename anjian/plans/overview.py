@@ -8,7 +8,7 @@ disagree.
 
 Which tasks count: an item or sub-point with at least one matched responsible unit (a chapter is a
 heading, not work). The status of a task in a period is the tracking pages' own
-(`services_tracking.status_of`), so the overview and the tracking pages never disagree.
+(`rules.status_of`), so the overview and the tracking pages never disagree.
 """
 
 from collections import defaultdict
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import ProgressReport, ReportingPeriod, Target, TargetProgress, Task, TaskUnit, UnitRole
-from .services_tracking import status_of
+from .rules import status_of
 
 NOT_STARTED, ON_TRACK, AT_RISK, DONE, LATE = "not_started", "on_track", "at_risk", "done", "late"
 STATUSES = (DONE, ON_TRACK, AT_RISK, LATE, NOT_STARTED)

@@ -31,6 +31,7 @@ from anjian.core.context import actor_function
 from anjian.core.uploads import save_images
 from anjian.org.models import Unit
 
+from .letters import letter_body
 from .models import (
     ProgressReport,
     ReminderLetter,
@@ -43,17 +44,20 @@ from .models import (
     WorkPlan,
 )
 from .permissions import can_manage_plans, reporting_units
+from .rules import (  # noqa: F401  (the statuses are also named as services_tracking.LATE …)
+    AT_RISK,
+    DONE,
+    LATE,
+    NOT_STARTED,
+    ON_TRACK,
+    SEVERITY,
+    STATUSES,
+    city_name,
+    status_of,
+)
 from .services import PlanError
 
-NOT_STARTED, ON_TRACK, AT_RISK, DONE, LATE = "not_started", "on_track", "at_risk", "done", "late"
-STATUSES = (NOT_STARTED, ON_TRACK, AT_RISK, DONE, LATE)
 REPORT_STATUSES = {s.value for s in ProgressReport.Status}
-# Worst first: the status of several reports together is the worst of them.
-SEVERITY = {
-    ProgressReport.Status.AT_RISK: 0,
-    ProgressReport.Status.ON_TRACK: 1,
-    ProgressReport.Status.DONE: 2,
-}
 ROLE_RANK = {UnitRole.LEAD: 0, UnitRole.SHARE: 1, UnitRole.COOPERATE: 2}
 MAX_FIGURE = Decimal("999999999999.99")  # max_digits=14, decimal_places=2
 # Decided for issue #4: a sub-point without units of its own is NOT a separate task to report on. It
@@ -341,42 +345,6 @@ def consolidate(actor, task, period, *, status, text, figures=None, unit=None, e
 # --- status ---------------------------------------------------------------------------------------
 
 
-def status_of(roles, reports, deadline, today):
-    """The status of a task in a period, on `today`:
-
-    1. late — the deadline has passed (today is after the deadline day) and a responsible unit has
-       not reported, or reported after the deadline;
-    2. otherwise the lead unit's consolidated report, if there is one, decides (done, at risk, on
-       track);
-    3. otherwise a lead unit's own report decides (the worst, if several leads reported);
-    4. otherwise the worst of the units' reports (at risk < on track < done), where a unit yet to
-       report counts as on track: done only when every responsible unit reported done;
-    5. no report before (or on) the deadline day: not started.
-
-    `roles` {unit id: role}; `reports` the period's reports on the task (objects with unit_id,
-    status, consolidated, submitted_at).
-    """
-    on_time = {r.unit_id for r in reports if timezone.localdate(r.submitted_at) <= deadline}
-    if today > deadline and not set(roles) <= on_time:
-        return LATE
-    if not reports:
-        return NOT_STARTED
-    consolidated = [r for r in reports if r.consolidated]
-    if consolidated:
-        return max(consolidated, key=lambda r: r.submitted_at).status
-    leads = [r for r in reports if roles.get(r.unit_id) == UnitRole.LEAD]
-    if leads:
-        return _worst(r.status for r in leads)
-    statuses = [r.status for r in reports]
-    if not set(roles) <= {r.unit_id for r in reports}:
-        statuses.append(ProgressReport.Status.ON_TRACK)
-    return _worst(statuses)
-
-
-def _worst(statuses):
-    return str(min(statuses, key=lambda s: SEVERITY[s]))
-
-
 def task_status(task, period, today=None):
     today = today or timezone.localdate()
     reports = list(ProgressReport.objects.filter(task=task, period=period))
@@ -459,9 +427,7 @@ LETTER_NUMBER_RE = re.compile(r"〔(\d{4})〕(\d+)号")
 
 def letter_prefix():
     """温岭市 → 温安委办提: the office's document-number prefix for reminder letters."""
-    from .documents import _city_name
-
-    city = _city_name()
+    city = city_name()
     return f"{city[:1]}安委办提"
 
 
@@ -479,8 +445,6 @@ def next_letter_number(year):
 @transaction.atomic
 def issue_letter(actor, plan, period, unit, today=None):
     """A 提示函 from the committee office to `unit` listing its unreported tasks of `period`."""
-    from .letters import letter_body
-
     if not can_manage_plans(actor):
         raise PlanError(_("只有市安委办可以发提示函"), 403)
     # Lock the year's plans: two letters issued at once must not get the same number.
