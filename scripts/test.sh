@@ -49,6 +49,9 @@ fi
 step "ruff check"
 .venv/bin/ruff check . || die "ruff check found problems (listed above)."
 
+step "import contracts"
+.venv/bin/lint-imports --no-cache || die "an app imports a layer above it, or a sibling (contracts in pyproject.toml, broken imports listed above)."
+
 database=${DATABASE_URL:-sqlite}
 step "pytest -n 2 on ${database%%:*}"
 status=0
