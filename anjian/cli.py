@@ -8,6 +8,9 @@ underscored command names (init-demo → init_demo).
 import os
 import sys
 
+import django
+from django.core.management import execute_from_command_line, get_commands
+
 
 def command_name(word):
     """The management command a word on the command line names."""
@@ -23,15 +26,11 @@ def main(argv=None):
             argv[1] = command_name(argv[1])
     if argv and argv[0] == "bench" and not _is_django_command("bench"):
         return _run_bench(argv)
-    from django.core.management import execute_from_command_line
 
     execute_from_command_line(["anjian", *argv])
 
 
 def _is_django_command(name):
-    import django
-    from django.core.management import get_commands
-
     django.setup()
     return name in get_commands()
 

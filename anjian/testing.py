@@ -13,13 +13,29 @@ construction).
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
+from anjian.accidents.models import Accident
+from anjian.checklists.models import Checklist, ChecklistItem, ChecklistVersion
 from anjian.org.models import Person, Role, RoleAssignment, Territory, Unit
 from anjian.org.seed import build_organisation
 from anjian.registry.models import Subject
 from anjian.registry.validators import make_uscc
+from anjian.risks.methods import assess
+from anjian.risks.models import (
+    ControlMeasure,
+    Guarantor,
+    Installation,
+    InventoryLine,
+    RiskAssessment,
+    RiskEvent,
+    RiskPolicy,
+    RiskUnit,
+)
 
 PASSWORD = "anjian-test-pw-1"
 
@@ -108,10 +124,6 @@ def build_world(villages=2, grids=1):
 def make_checklist(code="test-generic", items=3, major_items=(2,), sector=None):
     """A published checklist version with `items` items keyed T-1…T-n; the numbers in
     `major_items` are major by rule. Returns the version."""
-    from django.utils import timezone
-
-    from anjian.checklists.models import Checklist, ChecklistItem, ChecklistVersion
-
     checklist = Checklist.objects.create(
         code=code,
         name=f"测试检查表 {code}",
@@ -139,19 +151,6 @@ def make_risk_register(subject, marker):
     (assessed LS 4×4, orange), one measure, and one installation with one inventory line and a
     guarantor. Returns the event; the others hang off it (event.unit, event.measures, …) and
     `subject.installations`."""
-    from decimal import Decimal
-
-    from anjian.risks.methods import assess
-    from anjian.risks.models import (
-        ControlMeasure,
-        Guarantor,
-        Installation,
-        InventoryLine,
-        RiskAssessment,
-        RiskEvent,
-        RiskPolicy,
-        RiskUnit,
-    )
 
     unit = RiskUnit.objects.create(subject=subject, name=f"{marker}-UNIT", department="安全部")
     event = RiskEvent.objects.create(unit=unit, name=f"{marker}-EVENT", accident_type="fire")
@@ -191,12 +190,6 @@ def make_risk_register(subject, marker):
 def make_accident(subject, marker, deaths=1, occurred_at=None):
     """An accident at `subject`, its place and description carrying `marker` (level 一般 by rule for
     fewer than 3 deaths; the services compute it, this builder only records it)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from anjian.accidents.models import Accident
-
     return Accident.objects.create(
         code=f"SG-{marker}"[:24],
         occurred_at=occurred_at or timezone.now() - timedelta(days=1),

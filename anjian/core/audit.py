@@ -30,7 +30,8 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from .context import current_actor
+from .context import acting_as, current_actor
+from .models import AuditEntry, AuditHead
 
 # Models whose every write is logged. Kept here so one glance tells what is audited.
 AUDITED_MODELS = {
@@ -132,8 +133,6 @@ def record(action, model="", object_id="", object_repr="", before=None, after=No
 def record_many(rows, actor=None):
     """Append one entry per (action, model, object_id, object_repr, before, after) in `rows`, in
     order, holding the chain head once. Returns the entries."""
-    from .models import AuditEntry, AuditHead
-
     actor, request_id = _actor_and_request(actor)
     rows = list(rows)
     if not rows:
@@ -266,8 +265,6 @@ def update(queryset, *, actor=None, **values):
 def delete(queryset, *, actor=None):
     """`queryset.delete()`: Django deletes row by row while these receivers listen, so each row (and
     each cascaded row) gets its `delete` entry; named here so bulk paths read alike."""
-    from .context import acting_as
-
     if actor is None:
         return queryset.delete()
     with acting_as(actor):

@@ -19,7 +19,7 @@ from anjian.registry import grades
 from anjian.registry.models import Subject
 
 from .models import Hazard, HazardEvent, Level, Source, SupervisionLevel, on_time_for
-from .workflows import ACTIONS, SUPERVISORS
+from .workflows import ACTIONS, SUPERVISORS, allowed_actions
 
 
 class TransitionError(ServiceError):
@@ -233,8 +233,6 @@ def _supervise(hazard, roles, level, deadline):
 
 
 def available_actions(actor, hazard):
-    from .workflows import allowed_actions
-
     return allowed_actions(hazard, scope_for(actor).roles)
 
 

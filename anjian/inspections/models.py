@@ -6,6 +6,8 @@ inspections of itself, never a planned (possibly unannounced) one. A plan is see
 and participating units and by users whose territory or sectors it falls in.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -324,8 +326,6 @@ class Inspection(models.Model):
 
 
 def _next_code(prefix):
-    import uuid
-
     # 32 random bits a day: a collision needs ~65,000 codes in one day for even odds of one.
     return f"{prefix}{timezone.localdate():%Y%m%d}{uuid.uuid4().hex[:8].upper()}"
 

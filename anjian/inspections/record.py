@@ -8,9 +8,21 @@ The PDF uses reportlab's built-in CID font STSong-Light, so no font file ships w
 
 import io
 from dataclasses import dataclass, field
+from xml.sax.saxutils import escape
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from docx.shared import Cm, Pt
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from anjian.documents import layout
 
 from .services_conduct import needs_contact_signature
 
@@ -156,9 +168,6 @@ def record_data(inspection):
 def build_docx(inspection):
     # The record is a form (a 文书 filled in on site), not a 公文: python-docx's default page, one
     # 宋体 五号 Normal style, and a bold heading. It still takes its helpers from the one layout.
-    from docx.shared import Cm, Pt
-
-    from anjian.documents import layout
 
     data = record_data(inspection)
     document = layout.new_document(page=None)
@@ -212,11 +221,6 @@ FONT = "STSong-Light"
 
 
 def _pdf_styles():
-    from reportlab.lib.enums import TA_CENTER
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
     if FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     # CJK text has no spaces: wordWrap="CJK" lets a line break between any two characters.
@@ -234,17 +238,10 @@ def _pdf_styles():
 
 
 def _para(text, style):
-    from xml.sax.saxutils import escape
-
-    from reportlab.platypus import Paragraph
-
     return Paragraph(escape(text or "").replace("\n", "<br/>"), style)
 
 
 def _pdf_table(rows, widths, style, header=False):
-    from reportlab.lib import colors
-    from reportlab.platypus import Table, TableStyle
-
     table = Table(
         [[_para(text, style) for text in row] for row in rows], colWidths=widths, repeatRows=int(header)
     )
@@ -259,9 +256,6 @@ def _pdf_table(rows, widths, style, header=False):
 
 
 def _pdf_signature(label, name, image, styles):
-    from reportlab.lib.units import cm
-    from reportlab.platypus import Image, Table
-
     mark = (
         Image(io.BytesIO(image), width=4 * cm, height=1.6 * cm, kind="proportional") if image else name or ""
     )
@@ -271,9 +265,6 @@ def _pdf_signature(label, name, image, styles):
 
 def build_pdf(inspection, *, compress=True):
     """The record as PDF bytes. `compress=False` leaves the page streams readable (tests look inside)."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     data = record_data(inspection)
     styles = _pdf_styles()

@@ -27,6 +27,7 @@ from anjian.core.uploads import save_images
 from anjian.hazards import services as hazard_services
 from anjian.hazards.models import HazardEvent, Level, Source
 from anjian.registry import grades
+from anjian.risks.services_register import link_failed_item
 
 from .errors import InspectionError
 from .models import Inspection, ItemResult, Kind
@@ -246,7 +247,6 @@ def _hazard_for(actor, inspection, result):
     result.hazard = hazard
     result.save(update_fields=["hazard", "updated_at"])
     # A failed check of a risk control measure's item marks that measure failed (risks register).
-    from anjian.risks.services_register import link_failed_item
 
     link_failed_item(hazard, result.item)
     return hazard

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from anjian.core.context import actor_function
 from anjian.org.models import Role, RoleAssignment
-from anjian.registry.models import RiskGrade
+from anjian.registry.models import RiskGrade, Subject
 
 from . import draw as algorithm
 from .bulk import create_planned
@@ -187,8 +187,6 @@ def _check_pool(pool, target_count, per_target):
         int(sid) for sid, users in pool["conflicts"].items() if len(inspectors) - len(users) < per_target
     ]
     if short:
-        from anjian.registry.models import Subject
-
         names = list(
             Subject.objects.filter(pk__in=sorted(short)[:NAMED_SUBJECTS]).values_list("name", flat=True)
         )
@@ -254,8 +252,6 @@ def perform_draw(actor, draw):
 
 def _create_inspections(actor, draw):
     """One planned inspection per target, with the inspectors the draw gave it."""
-    from anjian.registry.models import Subject
-
     subjects = Subject.objects.in_bulk([row["subject"] for row in draw.result])
     targets = [(subjects[row["subject"]], row["inspectors"]) for row in draw.result]
     return create_planned(actor, draw.plan, targets, draw=draw)

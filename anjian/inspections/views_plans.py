@@ -20,6 +20,7 @@ from anjian.org.models import Role
 from anjian.org.scope import scope_for
 from anjian.registry.models import RiskGrade, Subject
 
+from . import services_draw
 from . import services_plans as sp
 from .errors import InspectionError
 from .forms import DrawForm, PlanForm, territory_choices
@@ -294,7 +295,6 @@ def plan_draw_commit(request, pk):
     if not form.is_valid():
         first = next(iter(form.errors.values()))[0]
         return _render_error(request, plan, _("抽取参数有误：%(e)s") % {"e": first}, 400, form)
-    from . import services_draw  # written alongside; imported late so this page loads without it
 
     try:
         services_draw.commit_draw(
@@ -319,7 +319,6 @@ def plan_draw_perform(request, pk):
     draw = Draw.objects.filter(plan=plan, pk=(_int_list([request.POST.get("draw")]) or [0])[0]).first()
     if draw is None:
         raise Http404(_("抽取记录不存在"))
-    from . import services_draw
 
     try:
         services_draw.perform_draw(user, draw)

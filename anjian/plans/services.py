@@ -20,7 +20,9 @@ from anjian.core.filtering import int_or_none
 from anjian.org.models import Unit
 
 from .models import ReportingPeriod, Target, Task, TaskUnit, UnitRole, WorkPlan
+from .parsing import parse_plan
 from .permissions import can_manage_plans
+from .units import UnitMatcher
 
 LEVELS = {choice.value for choice in Task.Level}
 YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -56,8 +58,6 @@ def import_plan(actor, text, *, source_name="", title=None, year=None):
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise PlanError(_("工作要点内容为空：请粘贴全文或上传 .txt / .docx 文件"))
-    from .parsing import parse_plan
-    from .units import UnitMatcher
 
     try:
         parsed = parse_plan(text, matcher=UnitMatcher())

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import services, views_review
 from .forms import ImportForm
 from .models import ReportingPeriod, WorkPlan
+from .parsing import read_document
 from .permissions import can_manage_plans, can_view_plans
 from .review_tree import plan_tree
 
@@ -43,8 +44,6 @@ def plan_list(request):
 
 
 def _read_upload(upload):
-    from .parsing import read_document
-
     return read_document(upload.name, upload.read())
 
 

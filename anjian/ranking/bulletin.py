@@ -22,7 +22,9 @@ from anjian.documents.layout import chinese_date
 from anjian.org.models import Territory
 
 from .charts import previous_published
+from .indicators import REGISTRY
 from .models import RankingRun
+from .services_interviews import bottom_scores
 
 MAIN_INDICATORS = 4  # the heaviest indicators get their own column; a 14-column table does not fit A4
 BAR_CELLS = 20  # the Word chart: one shaded cell per 5% of the top score
@@ -70,11 +72,7 @@ def filename(run, extension):
 
 
 def _indicator_name(code):
-    try:  # the registry is another module of the app; a code it does not know still prints
-        from .indicators import REGISTRY
-    except ImportError:
-        return code
-    indicator = REGISTRY.get(code)
+    indicator = REGISTRY.get(code)  # a code the registry does not know still prints
     return str(indicator.name) if indicator else code
 
 
@@ -149,8 +147,6 @@ def _requirements():
 
 def bulletin_data(run, today=None):
     """Everything the bulletin says about `run`, in the order it says it."""
-    from .services_interviews import bottom_scores  # one rule for who is summoned, there
-
     today = today or timezone.localdate()
     scores = list(run.scores.select_related("town").order_by("rank", "town__path"))
     bottom = bottom_scores(run)

@@ -13,7 +13,9 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .indicators import REGISTRY
 from .models import Normalisation, RankingRun, Scheme, TownScore
+from .scoring import score_towns, total_from_points
 
 # Ningbo's colour bands for a town's score (蓝≥90, 黄80–90, 橙60–80, 红<60): (lower bound, key, label).
 BANDS = (
@@ -50,9 +52,6 @@ def month_bounds(month):
 
 
 def registry():
-    # Imported late: the registry module imports the data apps, this module is imported by urls.
-    from .indicators import REGISTRY
-
     return REGISTRY
 
 
@@ -182,7 +181,6 @@ def explain(run, town_score):
                 "how": normalisation_words(item, all_values.get(item["code"], [])),
             }
         )
-    from .scoring import total_from_points
 
     points = {row["code"]: row["points"] for row in rows}
     # The same function that made the score: sum × total weight ÷ weights with data, 2 places.
@@ -255,8 +253,6 @@ def frozen_vetoes(run):
 def sensitivity(run, code, new_weight):
     """How every town's rank would move with `code` weighing `new_weight`; nothing is saved. Vetoed
     towns stay vetoed: a weight does not lift a veto."""
-    from .scoring import score_towns
-
     config = changed_config(run.config, code, new_weight)
     results = score_towns(frozen_values(run), config, vetoed=frozen_vetoes(run))
     current = {s.town_id: s for s in run.scores.select_related("town")}

@@ -7,6 +7,9 @@ from django.utils import timezone
 
 from anjian.org.models import Unit
 from anjian.plans.models import ProgressReport, ReportingPeriod, WorkPlan
+from anjian.plans.services_tracking import plan_roles
+
+from .permissions import can_view_ranking
 
 
 def town_units(towns):
@@ -32,8 +35,6 @@ def periods_due(month):
 def plan_reports(month):
     """{town_id: {"due", "on_time"}}: the (task, period) pairs each town's unit answers for whose
     period falls due in the month, and those reported by the deadline (the deadline day is on time)."""
-    from anjian.plans.services_tracking import plan_roles
-
     units = town_units(month.towns)
     town_of = {unit: town for town, unit in units.items()}
     periods = list(periods_due(month).select_related("plan"))
@@ -60,8 +61,6 @@ def plan_reports(month):
 def plan_report_records(user, town, month_start, month_end):
     """The town unit's reports for the periods due in the month (reports are not subject records:
     every government reader of the ranking sees them, as the work-plan pages show them)."""
-    from .permissions import can_view_ranking
-
     unit = town_units([town]).get(town.pk)
     if unit is None or not can_view_ranking(user):
         return ProgressReport.objects.none()

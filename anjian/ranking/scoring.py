@@ -34,6 +34,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from .indicators import REGISTRY
+
 Q4 = Decimal("0.0001")
 Q2 = Decimal("0.01")
 DIRECTIONS = ("higher", "lower")
@@ -66,8 +68,6 @@ def _number(value):
 
 
 def _registry():
-    from .indicators import REGISTRY  # late: the registry imports the data apps
-
     return REGISTRY
 
 

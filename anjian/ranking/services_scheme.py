@@ -13,8 +13,10 @@ from anjian.core.audit import record
 from anjian.core.context import actor_function
 from anjian.core.errors import ServiceError
 
+from .indicators import REGISTRY
 from .models import Normalisation, Scheme, SchemeIndicator
 from .permissions import can_manage_ranking
+from .scoring import validate_config
 
 
 class SchemeError(ServiceError):
@@ -36,8 +38,6 @@ def _decimal(value):
 
 
 def _label(code):
-    from .indicators import REGISTRY
-
     indicator = REGISTRY.get(code)
     return str(indicator.name) if indicator else code
 
@@ -85,8 +85,6 @@ def check(total_weight, rows):
 
 def _scoring_check(config):
     """scoring.validate_config's verdict as a list of messages, whether it raises or returns them."""
-    from .scoring import validate_config
-
     try:
         result = validate_config(config)
     except ValidationError as exc:

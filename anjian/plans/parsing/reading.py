@@ -3,6 +3,11 @@
 import io
 import zipfile
 
+from docx import Document
+from docx.opc.exceptions import PackageNotFoundError
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
 from .parse import PlanTextError
 from .structure import find_markers, levels
 
@@ -43,9 +48,6 @@ def _txt_text(name, data):
 
 
 def _docx_text(name, data):
-    from docx import Document
-    from docx.opc.exceptions import PackageNotFoundError
-
     # python-docx parses some parts only when the body is read, so the text is read inside the try.
     # SyntaxError: malformed XML inside the archive (lxml's XMLSyntaxError derives from it).
     try:
@@ -58,8 +60,6 @@ def _docx_text(name, data):
 def _blocks(document):
     """Paragraph texts, and each table's cell texts row by row, in the order of the body (a merged
     cell, which python-docx repeats, once)."""
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]

@@ -10,7 +10,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
+from anjian.org.models import Unit
 from anjian.plans.parsing import parse_plan, read_document
+from anjian.plans.units import UnitMatcher
 
 ROLE_NAMES = {"lead": "牵头", "cooperate": "配合", "share": "分工负责"}
 INDENT = {"chapter": "", "item": "  ", "point": "    "}
@@ -44,8 +46,6 @@ class Command(BaseCommand):
 def _matcher():
     """A UnitMatcher when the database holds units; None (unit_id null) when it has none or there is
     no usable database."""
-    from anjian.org.models import Unit
-    from anjian.plans.units import UnitMatcher
 
     try:
         return UnitMatcher() if Unit.objects.exists() else None
