@@ -213,3 +213,24 @@ def test_arbitrary_filter_and_paging_parameters_never_answer_a_server_error(seed
         assert response.status_code < 500, (route, persona, query)
 
     check()
+
+
+# The values that broke lists before (the ends of the calendar, offsets past any integer column), sent
+# one parameter at a time to every parameter of the lists that filter: a sweep, not a sample, so a
+# regression of a known kind cannot hide behind the draw.
+EDGE_VALUES = ["9999-12-31", "0001-01-01", "100000000000000000000", "-1", "２０２５-01-01", ""]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", sorted(ROUTE_PARAMS))
+def test_every_known_parameter_at_the_edges_answers_below_500(seeded, route):
+    client = seeded["api" if route.startswith("api/") else "clients"]["city"]
+    failures = []
+    for name in ROUTE_PARAMS[route]:
+        for value in EDGE_VALUES:
+            response = client.get(f"/{route}", {name: value})
+            if response.streaming:
+                b"".join(response.streaming_content)
+            if response.status_code >= 500:
+                failures.append((name, value, response.status_code))
+    assert not failures, (route, failures)

@@ -34,13 +34,19 @@ def parse_date_param(params, name, label):
     return day
 
 
+# Ids and counts are 64-bit columns in both databases: a larger number is no row, and passing it to the
+# database overflows (SQLite: OverflowError, PostgreSQL: "out of range").
+MAX_INT = 2**63 - 1
+
+
 def int_or_none(value):
-    """A form or query value as an int, or None when it is missing or not a number (the caller then
-    answers "not found" or names the field)."""
+    """A form or query value as an int, or None when it is missing, not a number, or beyond any
+    stored id (the caller then answers "not found" or names the field)."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if -MAX_INT <= number <= MAX_INT else None
 
 
 def parse_int_param(params, name, label):
@@ -48,11 +54,14 @@ def parse_int_param(params, name, label):
     if not value:
         return None
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
         raise FilterError(
             _("参数“%(l)s”（%(n)s）应为数字：%(v)s") % {"l": label, "n": name, "v": value}
         ) from None
+    if not -MAX_INT <= number <= MAX_INT:
+        raise FilterError(_("参数“%(l)s”（%(n)s）的数值过大：%(v)s") % {"l": label, "n": name, "v": value})
+    return number
 
 
 def parse_choice_param(params, name, label, choices):
