@@ -18,6 +18,7 @@ See docs/adr/0003-audit-every-write.md.
 
 import hashlib
 import json
+import sys
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -292,17 +293,22 @@ def _repr_of(model, snapshot, pk):
 @contextmanager
 def bulk_load(label, *, actor=None, summary=None):
     """Seeding only (the demo, the benchmark): bulk writes inside are allowed without an entry per row;
-    one `bulk` entry records `summary` (a dict, which the block may fill in) when the block ends."""
+    one `bulk` entry records `summary` (a dict, which the block may fill in) when the block ends. A
+    block that empties the summary loaded nothing and records nothing."""
     summary = {} if summary is None else summary
     with transaction.atomic(), _allowing_bulk():
         yield summary
-        record("bulk", label, object_repr=label, after=summary, actor=actor)
+        if summary:
+            record("bulk", label, object_repr=label, after=summary, actor=actor)
 
 
 def _guarded(name):
     original = getattr(QuerySet, name)
 
     def guarded(self, *args, **kwargs):
+        if name == "update" and not _bulk_allowed.get() and _called_by_deletion():
+            # A delete's SET_NULL / SET_DEFAULT on the rows that pointed at it: logged row by row.
+            return update(self, **kwargs)
         if not _bulk_allowed.get() and is_audited(self.model):
             raise UnauditedWrite(
                 f"{self.model._meta.label_lower}.{name}() outside anjian.core.audit: use "
@@ -313,6 +319,12 @@ def _guarded(name):
     guarded.__wrapped__ = original
     guarded.__name__ = name
     return guarded
+
+
+def _called_by_deletion():
+    """Whether the caller of the guarded method is Django's delete collector (two frames up)."""
+    frame = sys._getframe(2)
+    return frame.f_globals.get("__name__") == "django.db.models.deletion"
 
 
 def install_guard():

@@ -68,6 +68,8 @@ def build_demo(subjects=DEFAULT_SUBJECTS, hazards=DEFAULT_HAZARDS, progress=prin
             subjects_total=subject_gen.demo_subjects().count(),
             hazards_total=demo_hazards().count(),
         )
+        if not (added_subjects or added_hazards):
+            summary.clear()  # a run that adds nothing writes no entry: running twice changes nothing
     return {
         "subjects": added_subjects,
         "hazards": added_hazards,

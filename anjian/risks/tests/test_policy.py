@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from anjian.core import audit
 from anjian.core.context import system_actor
+from anjian.core.audit import verify_chain
 from anjian.core.models import AuditEntry
 from anjian.registry.models import Subject
 from anjian.risks.grading import regrade_subjects
@@ -68,7 +69,7 @@ def form(**changes):
 # --- the service ---------------------------------------------------------------------------------
 
 
-def test_office_saves_and_every_subject_is_regraded_with_one_log_entry(world):
+def test_office_saves_and_every_subject_that_moved_is_logged(world):
     regrade_subjects(actor=JOB)
     add_event(world.subjects["ent_a"], 6, 6, 7)  # D = 252: orange
     add_event(world.subjects["ent_b"], 10, 6, 3)  # D = 180: orange
@@ -82,12 +83,20 @@ def test_office_saves_and_every_subject_is_regraded_with_one_log_entry(world):
     bulk = AuditEntry.objects.filter(action="bulk").latest("id")
     assert bulk.model == "registry.subject" and bulk.actor_id == world.users["city"].pk
     assert bulk.after["subjects_regraded"] == 1 and bulk.before["bands"] == default_bands()
-    # The policy row's own update is logged too; the subjects' bulk write is not, row by row.
+    # The policy row's own update, the event that moved band and the subject that changed grade are
+    # each logged row by row, under the office's name; the `bulk` entry says why they moved.
     new = AuditEntry.objects.filter(id__gt=AuditEntry.objects.order_by("id")[logged - 1].id)
     assert sorted(new.values_list("action", "model")) == [
         ("bulk", "registry.subject"),
+        ("update", "registry.subject"),
+        ("update", "risks.riskevent"),
         ("update", "risks.riskpolicy"),
     ]
+    subject_entry = new.get(action="update", model="registry.subject")
+    assert subject_entry.object_id == str(world.subjects["ent_a"].pk)
+    assert (subject_entry.before["risk_grade"], subject_entry.after["risk_grade"]) == ("orange", "red")
+    assert set(new.values_list("actor_id", flat=True)) == {world.users["city"].pk}
+    verify_chain()
 
 
 @pytest.mark.parametrize("who", ["sector", "dept", "town_a", "grid", "inspector", "enterprise"])
