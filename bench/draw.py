@@ -162,7 +162,7 @@ def _commit_and_draw(actor, plan, targets, timings):
 
 def run(repeat, out=print, only="", targets=TARGETS):
     """Time the pool and the draw; print two lines; return {name: {...}} like bench.run.run."""
-    from .run import format_line, median_pair
+    from .timing import format_line, median_pair
 
     names = ("draw_pool", f"draw_{targets}x{PER_TARGET}")
     if not any(only in name for name in names):

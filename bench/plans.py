@@ -51,7 +51,7 @@ def split_items(text):
 
 def run(repeat, out=print, only=""):
     """Time the parse against the split; print one line; return {name: {...}} like bench.run.run."""
-    from .run import format_line, median_pair
+    from .timing import format_line, median_pair
 
     if only not in NAME:
         return {}

@@ -271,7 +271,7 @@ class Flipper:
 
 def run(repeat, out=print, only=""):
     """Time the application's re-grading against the raw SQL; print one line; return {name: {...}}."""
-    from .run import format_line, log, median_pair
+    from .timing import format_line, log, median_pair
 
     if only not in NAME:
         return {}

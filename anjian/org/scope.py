@@ -22,6 +22,7 @@ services used to work out for themselves. See docs/adr/0001-one-scope.md.
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Q, prefetch_related_objects
 
@@ -148,8 +149,8 @@ class Scope:
 
     def towns(self, roles=None):
         """The town nodes (Territory) that the user's assignments with one of `roles` lie in."""
-        from .models import Territory  # lazy: org.models imports this module at load time
-
+        # Through the app registry: org.models imports this module, so this module never imports it.
+        Territory = apps.get_model("org", "Territory")
         paths = self._assignment_ancestor_paths(roles)
         return Territory.objects.filter(path__in=paths, level=Territory.Level.TOWN)
 
