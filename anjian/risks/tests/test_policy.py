@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from anjian.core import audit
-from anjian.core.context import system_actor
 from anjian.core.audit import verify_chain
+from anjian.core.context import system_actor
 from anjian.core.models import AuditEntry
 from anjian.registry.models import Subject
 from anjian.risks.grading import regrade_subjects
