@@ -131,9 +131,11 @@ def record(action, model="", object_id="", object_repr="", before=None, after=No
     return record_many([(action, model, object_id, object_repr, before, after)], actor=actor)[0]
 
 
-def record_many(rows, actor=None):
+def record_many(rows, actor=None, json_ready=False):
     """Append one entry per (action, model, object_id, object_repr, before, after) in `rows`, in
-    order, holding the chain head once. Returns the entries."""
+    order, holding the chain head once. Returns the entries. `json_ready`: before and after are
+    snapshots already through JSON (the bulk helpers' own), so they need no second round trip."""
+    ready = (lambda value: value) if json_ready else _json_ready
     actor, request_id = _actor_and_request(actor)
     rows = list(rows)
     if not rows:
@@ -152,8 +154,8 @@ def record_many(rows, actor=None):
                 model=model,
                 object_id=str(object_id),
                 object_repr=str(object_repr)[:200],
-                before=_json_ready(before),
-                after=_json_ready(after),
+                before=ready(before),
+                after=ready(after),
                 request_id=request_id or "",
                 prev_hash=prev_hash,
             )
@@ -230,7 +232,9 @@ def bulk_create(model, objs, *, actor=None, batch_size=500, **kwargs):
             if missing:
                 raise UnauditedWrite(f"{label}: bulk_create returned no ids, so the rows cannot be logged")
             record_many(
-                (("create", label, o.pk, o, None, _concrete_snapshot(o)) for o in created), actor=actor
+                (("create", label, o.pk, o, None, _concrete_snapshot(o)) for o in created),
+                actor=actor,
+                json_ready=True,
             )
     return created
 
@@ -280,7 +284,7 @@ def _log_changes(model, before, actor):
         old, new = before[pk], after.get(pk)
         if new is not None and old != new:
             rows.append(("update", label, pk, _repr_of(model, new, pk), old, new))
-    record_many(rows, actor=actor)
+    record_many(rows, actor=actor, json_ready=True)
 
 
 def _repr_of(model, snapshot, pk):
