@@ -83,8 +83,7 @@ def test_a_past_month_computed_again_is_unchanged(moved):
 
     def table(run):
         return {
-            s.town_id: (s.score, s.rank, s.enterprises, s.indicators)
-            for s in run.scores.order_by("town_id")
+            s.town_id: (s.score, s.rank, s.enterprises, s.indicators) for s in run.scores.order_by("town_id")
         }
 
     assert table(again) == table(before)

@@ -46,7 +46,9 @@ class PlanQuerySet(ScopedQuerySet):
 
     def extra_q(self, user, scope):
         units = scope.unit_ids()
-        return Q(organiser_id__in=units) | Q(pk__in=PlanUnit.objects.filter(unit_id__in=units).values("plan_id"))
+        return Q(organiser_id__in=units) | Q(
+            pk__in=PlanUnit.objects.filter(unit_id__in=units).values("plan_id")
+        )
 
 
 class InspectionPlan(models.Model):

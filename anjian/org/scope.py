@@ -122,7 +122,9 @@ class Scope:
     def unit_ids(self, roles=None):
         """Ids of the units the user's assignments (with one of `roles`, or any) act for."""
         return {
-            a.unit_id for a in self.assignments if a.unit_id is not None and (roles is None or a.role in roles)
+            a.unit_id
+            for a in self.assignments
+            if a.unit_id is not None and (roles is None or a.role in roles)
         }
 
     def own_subject_id(self):

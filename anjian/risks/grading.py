@@ -75,7 +75,9 @@ def regrade_subjects(subject_ids=None, policy=None, today=None, *, actor):
         if (grade, dynamic, reasons) != (subject.risk_grade, subject.dynamic_grade, subject.grade_reasons):
             subject.risk_grade, subject.dynamic_grade, subject.grade_reasons = grade, dynamic, reasons
             changed.append(subject)
-    audit.bulk_update(changed, ["risk_grade", "dynamic_grade", "grade_reasons"], actor=actor, batch_size=BATCH)
+    audit.bulk_update(
+        changed, ["risk_grade", "dynamic_grade", "grade_reasons"], actor=actor, batch_size=BATCH
+    )
     return len(changed)
 
 
@@ -94,7 +96,9 @@ def regrade_events(subject_ids, bands, *, actor):
             moves[new].append(event_id)
     for grade, ids in moves.items():
         for start in range(0, len(ids), BATCH):
-            audit.update(RiskEvent.objects.filter(id__in=ids[start : start + BATCH]), actor=actor, grade=grade)
+            audit.update(
+                RiskEvent.objects.filter(id__in=ids[start : start + BATCH]), actor=actor, grade=grade
+            )
 
 
 def _worst_event_grades(subject_ids):
