@@ -43,8 +43,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "ninja",  # serves its Swagger UI files locally (no CDN on government intranets)
+    "django_tasks",
+    "django_tasks_db",
     "anjian.core",
+    "anjian.jobs",
+    "anjian.workdays",
     "anjian.org",
+    "anjian.notifications",
     "anjian.registry",
     "anjian.hazards",
     "anjian.checklists",
@@ -192,3 +197,41 @@ ANJIAN_MAP_ATTRIBUTION = os.environ.get("ANJIAN_MAP_ATTRIBUTION", "© OpenStreet
 # The function that re-grades subjects (anjian.registry.grades calls it; see that module for why it is
 # named here rather than imported).
 ANJIAN_SUBJECT_GRADER = "anjian.risks.grading.regrade_subjects"
+
+
+# Background work: Django's Tasks API (the django-tasks backport). The default keeps the queue in the
+# database (`anjian worker` runs it); ANJIAN_TASKS_BACKEND=rq puts it on Redis at REDIS_URL instead
+# (install the [redis] extra). docs/adr/0006-background-work.md.
+ANJIAN_TASKS_BACKEND = os.environ.get("ANJIAN_TASKS_BACKEND", "db").strip().lower()
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+if ANJIAN_TASKS_BACKEND == "rq":
+    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db"), "django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+elif ANJIAN_TASKS_BACKEND == "immediate":
+    # Runs each task at once, in the caller's process: for a single-process demo without a worker.
+    TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A worker that has not beaten its heart for this long is taken for dead; its running tasks are
+# retried once, then marked failed (anjian.jobs.recovery).
+ANJIAN_WORKER_STALE_SECONDS = int(os.environ.get("ANJIAN_WORKER_STALE_SECONDS", "120"))
+
+# E-mail: Django's SMTP backend when EMAIL_HOST is set; otherwise every message is written to files
+# under var/mail/, so the demo shows what would have been sent without a mail server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "15"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "anjian@localhost")
+
+# The address links in messages start with (e-mail, robots and work notices leave the site).
+ANJIAN_SITE_URL = os.environ.get("ANJIAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -35,6 +35,12 @@ install_python() {
     step "Installing Python packages ($1) pinned by constraints.txt"
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e "$1" ||
         die "pip could not install the Python packages (see the messages above)."
+    # The Redis task backend without its unused rq-scheduler, which brings crontab (LGPL-2.1):
+    # docs/adr/0006-background-work.md. Installed where rq is (the [redis] and [test] extras).
+    if .venv/bin/python -c "import rq" 2>/dev/null; then
+        .venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps -c constraints.txt django-tasks-rq ||
+            die "pip could not install django-tasks-rq (see the messages above)."
+    fi
 }
 
 # Front-end libraries come from npm; scripts/build_assets.py copies them into anjian/static/vendor.
