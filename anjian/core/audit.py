@@ -78,6 +78,12 @@ AUDITED_MODELS = {
     "ranking.rankingrun",
     "ranking.interview",
     "ranking.commitment",
+    # The office's channels and rules and each person's choices; the outbox itself (messages,
+    # deliveries, their log) is its own record: docs/adr/0007-notifications.md.
+    "notifications.channel",
+    "notifications.rule",
+    "notifications.notificationsettings",
+    "notifications.preference",
     "core.attachment",
 }
 # Never copied into the log.
