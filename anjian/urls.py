@@ -16,6 +16,9 @@ urlpatterns = [
     path("risks/", include("anjian.risks.urls")),
     path("accidents/", include("anjian.accidents.urls")),
     path("ranking/", include("anjian.ranking.urls")),
+    path("jobs/", include("anjian.jobs.urls")),
+    path("notifications/", include("anjian.notifications.urls")),
+    path("workdays/", include("anjian.web.urls_workdays")),
     path("", include("anjian.web.urls")),
 ]
 # Uploaded photos are never served as plain files: hazards:photo checks the viewer's scope first.
