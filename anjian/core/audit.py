@@ -84,6 +84,7 @@ AUDITED_MODELS = {
     "notifications.rule",
     "notifications.notificationsettings",
     "notifications.preference",
+    "workdays.holiday",
     "core.attachment",
 }
 # Never copied into the log.
