@@ -216,7 +216,7 @@ else:
 # A worker that has not beaten its heart for this long is taken for dead; its running tasks are
 # retried once, then marked failed (anjian.jobs.recovery).
 ANJIAN_WORKER_STALE_SECONDS = int(os.environ.get("ANJIAN_WORKER_STALE_SECONDS", "120"))
-ANJIAN_EXPORT_INLINE_ROWS = int(os.environ.get("ANJIAN_EXPORT_INLINE_ROWS", "2000"))  # larger exports run as jobs
+ANJIAN_EXPORT_INLINE_ROWS = int(os.environ.get("ANJIAN_EXPORT_INLINE_ROWS", "2000"))
 
 # E-mail: Django's SMTP backend when EMAIL_HOST is set; otherwise every message is written to files
 # under var/mail/, so the demo shows what would have been sent without a mail server.
