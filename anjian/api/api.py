@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from anjian.accidents.api import router as accidents_router
 from anjian.hazards.api import router as hazards_router
+from anjian.notifications.api import router as notifications_router
 from anjian.registry.api import router as subjects_router
 from anjian.risks.api import router as risks_router
 
@@ -30,3 +31,4 @@ api.add_router("/subjects", subjects_router)
 api.add_router("/hazards", hazards_router)
 api.add_router("/", risks_router)
 api.add_router("/accidents", accidents_router)
+api.add_router("/notifications", notifications_router)

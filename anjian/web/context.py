@@ -6,6 +6,9 @@ from django.utils.translation import pgettext_lazy
 from anjian.accidents.permissions import can_view_accidents
 from anjian.hazards.services import can_report
 from anjian.inspections.permissions import can_plan
+from anjian.notifications.models import Channel
+from anjian.notifications.permissions import can_manage_notifications
+from anjian.notifications.services import unread_count
 from anjian.org.models import Role
 from anjian.org.scope import scope_for
 from anjian.plans.permissions import can_view_plans
@@ -96,4 +99,14 @@ def navigation(request):
         "nav_can_report": can_report(user),
         "nav_can_edit_subjects": can_edit_subjects(user),
         "risk_tabs_government": can_read_manuals(user),
+        "nav_unread": unread_count(user),
+        "nav_channels_failing": _failing_channels(user),
     }
+
+
+def _failing_channels(user):
+    """For the office, the enabled channels whose last try failed (the banner on every page)."""
+    if not can_manage_notifications(user):
+        return []
+    candidates = Channel.objects.filter(enabled=True, last_error_at__isnull=False)
+    return [channel for channel in candidates if channel.failing]
