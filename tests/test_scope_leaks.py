@@ -26,6 +26,7 @@ from anjian.core.uploads import save_images
 from anjian.hazards import services
 from anjian.hazards.models import Hazard
 from anjian.inspections.models import AvoidanceRule, Draw, Inspection, InspectionPlan, ItemResult
+from anjian.notifications.models import Channel, Delivery, Notification
 from anjian.org.models import Unit
 from anjian.testing import make_accident, make_checklist, make_risk_register
 
@@ -192,6 +193,18 @@ ROUTES = {
     "ranking/interviews/new/": "list",
     "ranking/interviews/<int:pk>/": "interview",
     "ranking/commitments/<int:pk>/done/": "post-commitment",
+    # A person's own messages: another's answer 404; the office's delivery pages are its own (403).
+    "notifications/": ("list", ("", "?filter=unread", "?filter=urgent")),
+    "notifications/<int:pk>/open/": "notification",
+    "notifications/<int:pk>/read/": "post-notification",
+    "notifications/read-all/": "skip: POST only; marks the user's own messages read and shows no records",
+    "notifications/bell/": "list",
+    "notifications/settings/": "list",
+    "notifications/office/deliveries/": ("list", ("", "?state=pending", "?q=MARK")),
+    "notifications/office/deliveries/<int:pk>/": "delivery",
+    "notifications/office/channels/": "list",
+    "notifications/office/unreachable/": "list",
+    "notifications/office/rules/": "list",
     "api/v1/": "list",
     "api/v1/auth/token": "public",
     "api/v1/openapi.json": "public",
@@ -202,6 +215,9 @@ ROUTES = {
     "api/v1/hazards/<int:hazard_id>": "hazard",
     "api/v1/hazards/<int:hazard_id>/transitions": "post-hazard",
     # Evaluates the posted inventory only; reads and returns no stored record.
+    "api/v1/notifications": ("list", ("", "?unread=true")),
+    "api/v1/notifications/<int:notification_id>/read": "post-notification",
+    "api/v1/notifications/read-all": "skip: POST only; marks the token user's own messages read",
     "api/v1/major-hazards/evaluate": "skip: POST only; computes from the request body, reads no records",
     "api/v1/accidents/grade": "skip: POST only; computes from the request body, reads no records",
 }
@@ -255,6 +271,8 @@ def marked(world):
         accident = hazards[key].accident = make_accident(subject, f"MARK-{key}")
         accident.attachments.set(save_images([tiny_photo(f"{key}-accident.png")], world.users["city"]))
         accident.photo = accident.attachments.get()
+    for key in world.subjects:
+        hazards[key].notification, hazards[key].delivery = notification_objects(world, key, hazards[key])
     run, interviews = ranking_objects(world)
     for key, subject in world.subjects.items():
         hazards[key].run, hazards[key].interview = run, interviews[subject.town_id]
@@ -306,6 +324,30 @@ def inspection_objects(world, key, subject, version, hazard):
         inspector=world.users["inspector"], subject=subject, reason=f"MARK-{key}-AVOID"
     )
     return plan, inspection, draw
+
+
+def notification_objects(world, key, hazard):
+    """A message to the city office about the marker hazard, and its e-mail delivery."""
+    channel, _ = Channel.objects.get_or_create(
+        code="leak-mail", defaults={"name": "MARK-CHANNEL", "kind": "email"}
+    )
+    note = Notification.objects.create(
+        recipient=world.users["city"],
+        kind="hazard.assigned",
+        text=f"MARK-{key}-HAZARD 已交办",
+        url=f"/hazards/{hazard.pk}/",
+        about=hazard,
+        created_at=timezone.now(),
+    )
+    delivery = Delivery.objects.create(
+        notification=note,
+        recipient=world.users["city"],
+        channel=channel,
+        address="office@example.org",
+        body=note.text,
+        next_attempt_at=timezone.now(),
+    )
+    return note, delivery
 
 
 def tiny_photo(name):
@@ -384,6 +426,9 @@ VISIBLE_RANKING = {**{p: ALL for p in VISIBLE}, "enterprise": set()}
 VISIBLE_INTERVIEWS = {**VISIBLE_RANKING, "town_a": VISIBLE["town_a"], "town_b": VISIBLE["town_b"]}
 VISIBLE_INTERVIEWS["grid"] = VISIBLE["town_a"]  # the grid lies in 泽国镇, as ent_a and ent_c do
 
+# Messages and their deliveries are the city office's in the fixture: nobody else may open them.
+VISIBLE_OWN_MESSAGES = {**{p: set() for p in VISIBLE}, "city": ALL}
+
 # kind → (the object of a subject key, who sees it, whether the route is a POST)
 OBJECT_KINDS = {
     "subject": (lambda world, h, key: world.subjects[key], VISIBLE, False),
@@ -412,6 +457,9 @@ OBJECT_KINDS = {
     # One run for every town: each government reader opens it; the check is what its pages show.
     "run": (lambda world, h, key: h[key].run, VISIBLE_RANKING, False),
     "interview": (lambda world, h, key: h[key].interview, VISIBLE_INTERVIEWS, False),
+    "notification": (lambda world, h, key: h[key].notification, VISIBLE_OWN_MESSAGES, False),
+    "post-notification": (lambda world, h, key: h[key].notification, VISIBLE_OWN_MESSAGES, True),
+    "delivery": (lambda world, h, key: h[key].delivery, VISIBLE_OWN_MESSAGES, False),
     "post-commitment": (lambda world, h, key: h[key].interview.commitments.get(), VISIBLE_INTERVIEWS, True),
 }
 
