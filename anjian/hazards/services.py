@@ -18,6 +18,7 @@ from anjian.org.scope import scope_for
 from anjian.registry import grades
 from anjian.registry.models import Subject
 
+from . import reminders
 from .models import Hazard, HazardEvent, Level, Source, SupervisionLevel, on_time_for
 from .workflows import ACTIONS, SUPERVISORS, allowed_actions
 
@@ -209,6 +210,11 @@ def transition(
     _event(hazard, action.name, from_status, actor, comment, attachments)
     # Closing, a new deadline or a change of level can move the subject's dynamic grade.
     grades.regrade([hazard.subject_id], actor=actor)
+    # Told in this transaction: a transition rolled back tells no one.
+    if action.name == "assign":
+        reminders.notify_assigned(hazard, actor)
+    elif action.name == "supervise":
+        reminders.notify_supervised(hazard, actor)
     return hazard
 
 
