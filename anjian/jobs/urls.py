@@ -1,3 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views
+
+app_name = "jobs"
+
+urlpatterns = [
+    path("", views.list_view, name="list"),
+    path("<int:pk>/", views.detail_view, name="detail"),
+    path("<int:pk>/status/", views.status_view, name="status"),
+    path("<int:pk>/download/", views.download_view, name="download"),
+]
