@@ -3,13 +3,19 @@ document in the usual official layout (GB/T 9704 page; the issuer's name as a re
 document number under it above a red rule, the title in 小标宋, the salutation, the body in 仿宋 with
 the list of unreported tasks, the issuer and the date at the bottom right)."""
 
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from anjian.documents import layout
 from anjian.documents.layout import chinese_date
+from anjian.notifications.services import notify
+from anjian.org.models import Role
 
 from .documents import _plan_subject, issuer_name, period_label
 from .models import Task
+from .permissions import REPORTING_ROLES
 from .rules import city_name
 
 # The office's contact line is not in the data model; the letter asks for the report on the platform.
@@ -72,3 +78,56 @@ def letter_docx(letter):
     layout.blank(doc)
     layout.signature(doc, office, chinese_date(timezone.localdate(letter.issued_at)))
     return layout.to_bytes(doc)
+
+
+# --- sending the letter ---------------------------------------------------------------------------
+
+
+def unit_users(unit_ids):
+    """The active users who report for these units (their reporting-role assignments name the unit):
+    whom a letter or a reminder to a unit reaches."""
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, roles__unit_id__in=list(unit_ids), roles__role__in=REPORTING_ROLES)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def office_users():
+    """The committee office's active users (city_office role)."""
+    return list(
+        get_user_model()
+        .objects.filter(is_active=True, roles__role=Role.CITY_OFFICE)
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def letter_url(letter):
+    return reverse("plans:letter_docx", args=[letter.pk])
+
+
+def send_letter(letter, recipients, *, late):
+    """Tell `recipients` of `letter`, with its download link (the 提示函 is sent, not only drawn up).
+    Call inside the transaction that issued it; one message per letter and person."""
+    deadline = letter.period.deadline
+    text = _(
+        "市安委办向%(unit)s发出提示函 %(number)s：《%(plan)s》%(period)s报送截止%(deadline)s，"
+        "尚有任务%(state)s，请下载提示函并在平台报送。"
+    ) % {
+        "unit": letter.unit.name,
+        "number": letter.number,
+        "plan": letter.plan.title,
+        "period": letter.period.name,
+        "deadline": f"{deadline:%Y-%m-%d}",
+        "state": _("逾期未报") if late else _("未报送"),
+    }
+    return notify(
+        recipients,
+        kind="plan.report_late" if late else "plan.report_due",
+        text=text,
+        about=letter,
+        url=letter_url(letter),
+        dedup_key=f"plan-letter:{letter.pk}",
+    )

@@ -27,11 +27,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.core import audit
-from anjian.core.context import actor_function
+from anjian.core.context import acting_as, actor_function
 from anjian.core.uploads import save_images
 from anjian.org.models import Unit
 
-from .letters import letter_body
+from .letters import letter_body, office_users, send_letter, unit_users
 from .models import (
     ProgressReport,
     ReminderLetter,
@@ -441,15 +441,34 @@ def next_letter_number(year):
     return f"{letter_prefix()}〔{year}〕{highest + 1}号"
 
 
+def _lock_year(plan):
+    """Lock the year's plans: two letters issued at once must not get the same number."""
+    list(WorkPlan.objects.select_for_update().filter(year=plan.year).values_list("pk", flat=True))
+    plan.refresh_from_db()
+
+
+def _draw_up(actor, plan, period, unit, task_ids, today):
+    tasks = list(Task.objects.filter(pk__in=task_ids).select_related("parent").order_by("order", "id"))
+    return ReminderLetter.objects.create(
+        plan=plan,
+        period=period,
+        unit=unit,
+        number=next_letter_number(plan.year),
+        body=letter_body(plan, period, unit, tasks, today),
+        # A system actor (the late sweep) has no user row: the change log names it instead.
+        issued_by=actor if getattr(actor, "pk", None) else None,
+        issued_at=timezone.now(),
+    )
+
+
 @actor_function
 @transaction.atomic
 def issue_letter(actor, plan, period, unit, today=None):
-    """A 提示函 from the committee office to `unit` listing its unreported tasks of `period`."""
+    """A 提示函 from the committee office to `unit` listing its unreported tasks of `period`, sent to
+    the unit's users (and, once the period is closed, the office) in the same transaction."""
     if not can_manage_plans(actor):
         raise PlanError(_("只有市安委办可以发提示函"), 403)
-    # Lock the year's plans: two letters issued at once must not get the same number.
-    list(WorkPlan.objects.select_for_update().filter(year=plan.year).values_list("pk", flat=True))
-    plan.refresh_from_db()
+    _lock_year(plan)
     if plan.status != WorkPlan.Status.ACCEPTED:
         raise PlanError(_("该工作要点尚未确认，不能发提示函"), 409)
     if period.plan_id != plan.pk:
@@ -460,14 +479,53 @@ def issue_letter(actor, plan, period, unit, today=None):
             _("%(unit)s在“%(period)s”已报送全部任务（或不是责任单位），无需发提示函")
             % {"unit": unit.name, "period": period.name}
         )
-    tasks = list(Task.objects.filter(pk__in=task_ids).select_related("parent").order_by("order", "id"))
     today = today or timezone.localdate()
-    return ReminderLetter.objects.create(
-        plan=plan,
-        period=period,
-        unit=unit,
-        number=next_letter_number(plan.year),
-        body=letter_body(plan, period, unit, tasks, today),
-        issued_by=actor,
-        issued_at=timezone.now(),
+    letter = _draw_up(actor, plan, period, unit, task_ids, today)
+    _send(letter, today)
+    return letter
+
+
+def _send(letter, today):
+    late = today > letter.period.deadline
+    recipients = unit_users([letter.unit_id]) + (office_users() if late else [])
+    send_letter(letter, recipients, late=late)
+
+
+def late_letter(period, unit):
+    """The letter to `unit` for `period` issued after its deadline (local day), if any."""
+    return (
+        ReminderLetter.objects.filter(period=period, unit=unit, issued_at__date__gt=period.deadline)
+        .order_by("issued_at", "pk")
+        .first()
     )
+
+
+def units_with_late_letters(period):
+    """Ids of the units sent a letter for `period` after its deadline."""
+    return set(
+        ReminderLetter.objects.filter(period=period, issued_at__date__gt=period.deadline).values_list(
+            "unit_id", flat=True
+        )
+    )
+
+
+@transaction.atomic
+def send_late_letter(plan, period, unit, today=None, *, actor):
+    """The late sweep's 提示函: once `period` has closed with tasks of `unit` unreported, a letter is
+    issued as `actor` (the scheduler's system actor) and sent to the unit and the office — unless a
+    letter to the unit was already issued after the deadline (by the office or an earlier sweep),
+    which was sent when issued. Returns the letter issued now, or None. Safe to run twice at once:
+    the check runs under the year's lock."""
+    today = today or timezone.localdate()
+    with acting_as(actor):
+        _lock_year(plan)
+        if plan.status != WorkPlan.Status.ACCEPTED or today <= period.deadline:
+            return None
+        if late_letter(period, unit) is not None:
+            return None
+        task_ids = unreported(plan, period).get(unit.pk, [])
+        if not task_ids:
+            return None
+        letter = _draw_up(actor, plan, period, unit, task_ids, today)
+        _send(letter, today)
+        return letter
