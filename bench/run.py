@@ -359,6 +359,9 @@ def main(argv=None):
     from . import ranking  # one month's ranking of the towns (issue 6): one line after the re-grading
 
     results.update(ranking.run(args.repeat, out=lambda line: print(line, flush=True), only=args.only))
+    from . import overdue  # the reminders' sweep and in-app notify throughput (issue 11): after the ranking
+
+    results.update(overdue.run(args.repeat, out=lambda line: print(line, flush=True), only=args.only))
     if not args.only:  # a partial run would leave an incomplete file to compare against
         log(f"bench {args.scale}: timings saved to {save(args.scale, results, counts)}")
 
