@@ -21,7 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from anjian.core.context import acting_as
+from anjian.core.context import SystemActor, acting_as
 from anjian.core.errors import ServiceError
 from anjian.org.models import Territory
 
@@ -29,6 +29,7 @@ from . import defaults
 from .indicators import Month, compute_all, enterprise_counts, larger_accidents, month_bounds
 from .models import RankingRun, Scheme, SchemeIndicator, TownScore
 from .permissions import can_manage_ranking
+from .reminders import notify_published
 from .scoring import score_towns, validate_config
 
 
@@ -37,7 +38,8 @@ class RankingError(ServiceError):
 
 
 def _require_manager(actor):
-    if actor is not None and not can_manage_ranking(actor):
+    # None (the server's shell) and a system actor (the scheduler's monthly draft) act as the system.
+    if actor is not None and not isinstance(actor, SystemActor) and not can_manage_ranking(actor):
         raise RankingError(_("只有市安委办可以计算和发布月度晾晒"), 403)
 
 
@@ -162,7 +164,7 @@ def _store(actor, scheme, config, first, version, reason):
         config=config,
         reason=reason,
         computed_at=timezone.now(),
-        computed_by=actor,
+        computed_by=actor if getattr(actor, "pk", None) else None,
     )
     enterprises = enterprise_counts(month)
     TownScore.objects.bulk_create(
@@ -196,7 +198,8 @@ def _town_score(run, item, values, enterprises):
 
 
 def publish(actor, run):
-    """Publish a draft run; the month's earlier published version becomes superseded."""
+    """Publish a draft run; the month's earlier published version becomes superseded. Each town's
+    leaders are told its rank in the same transaction."""
     _require_manager(actor)
     with acting_as(actor), transaction.atomic():
         run = RankingRun.objects.select_for_update().get(pk=run.pk)
@@ -212,4 +215,5 @@ def publish(actor, run):
         run.published_at = timezone.now()
         run.published_by = actor
         run.save(update_fields=["status", "published_at", "published_by"])
+        notify_published(run)
     return run
