@@ -6,7 +6,9 @@ from .email import EmailAdapter
 from .personal import Sms, WorkNotice
 from .robots import DingTalkRobot, WeComRobot
 
-ADAPTERS = {adapter.kind: adapter for adapter in (EmailAdapter(), DingTalkRobot(), WeComRobot(), WorkNotice(), Sms())}
+ADAPTERS = {
+    adapter.kind: adapter for adapter in (EmailAdapter(), DingTalkRobot(), WeComRobot(), WorkNotice(), Sms())
+}
 
 
 def adapter_for(kind):

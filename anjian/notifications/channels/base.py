@@ -108,7 +108,9 @@ NETWORK_ERRORS = (OSError, HTTPException, ValueError)
 def network_outcome(error):
     """A retry for a fault on the way (unreachable host, timeout, connection closed, bad URL)."""
     reason = getattr(error, "reason", None) or error
-    return Outcome(False, retry=True, message=_("连接失败：%(error)s") % {"error": f"{type(error).__name__}: {reason}"})
+    return Outcome(
+        False, retry=True, message=_("连接失败：%(error)s") % {"error": f"{type(error).__name__}: {reason}"}
+    )
 
 
 def http_error_outcome(answer):

@@ -67,7 +67,14 @@ def _text(value):
 def refused(error):
     code, text = next(iter(error.recipients.values()), (0, b""))
     message = _("收件人被拒绝：%(code)s %(text)s") % {"code": code, "text": _text(text)}
-    return Outcome(False, retry=code < 500, status_code=code, provider_code=str(code), message=message, address_error=code >= 500)
+    return Outcome(
+        False,
+        retry=code < 500,
+        status_code=code,
+        provider_code=str(code),
+        message=message,
+        address_error=code >= 500,
+    )
 
 
 def smtp_answer(error):

@@ -83,12 +83,22 @@ def work_notice_outcome(answer):
     # 浙政钉 answers {"success": true, "content": {"success": true, "data": …}}; DingTalk {"errcode": 0}.
     data = answer.data if isinstance(answer.data, dict) else {}
     content = data.get("content") if isinstance(data.get("content"), dict) else {}
-    ok = data.get("errcode") == 0 or (data.get("success") is True and content.get("success", True) is not False)
+    ok = data.get("errcode") == 0 or (
+        data.get("success") is True and content.get("success", True) is not False
+    )
     code = str(data.get("errcode", content.get("responseCode", data.get("errorCode", ""))))
-    message = str(data.get("errmsg") or content.get("responseMessage") or data.get("errorMsg") or answer.text[:300])
+    message = str(
+        data.get("errmsg") or content.get("responseMessage") or data.get("errorMsg") or answer.text[:300]
+    )
     if ok:
         message_id = str(content.get("data") or data.get("task_id") or "")[:100]
-        return Outcome(True, status_code=answer.status, provider_code=code, message=message, provider_message_id=message_id)
+        return Outcome(
+            True,
+            status_code=answer.status,
+            provider_code=code,
+            message=message,
+            provider_message_id=message_id,
+        )
     return Outcome(False, retry=False, status_code=answer.status, provider_code=code, message=message)
 
 
@@ -156,7 +166,13 @@ def sms_outcome(answer):
     code = str(data.get("Code", ""))
     message = str(data.get("Message") or answer.text[:300])
     if code == "OK":
-        return Outcome(True, status_code=answer.status, provider_code=code, message=message, provider_message_id=str(data.get("BizId", ""))[:100])
+        return Outcome(
+            True,
+            status_code=answer.status,
+            provider_code=code,
+            message=message,
+            provider_message_id=str(data.get("BizId", ""))[:100],
+        )
     if code in SMS_RATE_LIMITED:
         return Outcome(
             False, retry=True, rate_limited=True, status_code=answer.status, provider_code=code,
@@ -167,4 +183,10 @@ def sms_outcome(answer):
             False, retry=False, address_error=True, status_code=answer.status, provider_code=code,
             message=_("手机号码无效：%(msg)s") % {"msg": message},
         )  # fmt: skip
-    return Outcome(False, retry=False, status_code=answer.status, provider_code=code or str(answer.status), message=message)
+    return Outcome(
+        False,
+        retry=False,
+        status_code=answer.status,
+        provider_code=code or str(answer.status),
+        message=message,
+    )

@@ -81,7 +81,12 @@ class RobotAdapter(Adapter):
         if code == 0:
             return Outcome(True, status_code=answer.status, provider_code="0", message=message)
         if code is None:
-            return Outcome(False, retry=True, status_code=answer.status, message=_("无法识别的应答：%(text)s") % {"text": answer.text[:300]})
+            return Outcome(
+                False,
+                retry=True,
+                status_code=answer.status,
+                message=_("无法识别的应答：%(text)s") % {"text": answer.text[:300]},
+            )
         provider_code = str(code)
         if code in self.rate_limit_codes:
             return Outcome(
@@ -90,7 +95,9 @@ class RobotAdapter(Adapter):
             )  # fmt: skip
         hint = self.config_codes.get(code)
         text = f"{hint}：{message}" if hint else message
-        return Outcome(False, retry=False, status_code=answer.status, provider_code=provider_code, message=text)
+        return Outcome(
+            False, retry=False, status_code=answer.status, provider_code=provider_code, message=text
+        )
 
 
 class DingTalkRobot(RobotAdapter):
@@ -127,4 +134,7 @@ class WeComRobot(RobotAdapter):
     }
 
     def payload(self, delivery):
-        return {"msgtype": "markdown", "markdown": {"content": truncate_bytes(markdown_of(delivery), WECOM_MAX_BYTES)}}
+        return {
+            "msgtype": "markdown",
+            "markdown": {"content": truncate_bytes(markdown_of(delivery), WECOM_MAX_BYTES)},
+        }

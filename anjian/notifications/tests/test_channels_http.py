@@ -115,7 +115,11 @@ def test_missing_webhook_is_a_clear_configuration_error():
 
 def test_wecom_markdown_is_cut_to_4096_bytes_on_a_character_boundary(provider):
     body = "隐" * 3000  # 9000 bytes of UTF-8
-    outcome = send(ChannelKind.WECOM_ROBOT, {"webhook": provider.url("/cgi-bin/webhook/send?key=k")}, delivery("x", body=body))
+    outcome = send(
+        ChannelKind.WECOM_ROBOT,
+        {"webhook": provider.url("/cgi-bin/webhook/send?key=k")},
+        delivery("x", body=body),
+    )
     assert outcome.ok
     content = provider.requests[0].json["markdown"]["content"]
     assert len(content.encode("utf-8")) <= 4096 and content.endswith("…")
@@ -140,7 +144,12 @@ def test_truncate_bytes_keeps_short_text_and_never_splits_a_character():
 
 
 def test_work_notice_carries_a_stable_biz_msg_id_and_the_gateway_signature(provider):
-    config = {"endpoint": provider.url("/message/workNotification"), "app_key": "ak", "app_secret": "s3", "tenant_id": "196729"}
+    config = {
+        "endpoint": provider.url("/message/workNotification"),
+        "app_key": "ak",
+        "app_secret": "s3",
+        "tenant_id": "196729",
+    }
     provider.answer(Reply(200, {"success": True, "content": {"success": True, "data": "task-88"}}))
     item = delivery(ChannelKind.WORK_NOTICE, address="zzd-user-9", body="长" * 1500)
     outcome = send(ChannelKind.WORK_NOTICE, config, item)
