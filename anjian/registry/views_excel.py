@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from anjian.core import listing
+from anjian.jobs import exports
 
 from . import excel
 from .filters import filter_subjects
@@ -84,6 +85,18 @@ def template_view(request):
 def export_view(request):
     filename = f"监管对象_{timezone.localdate():%Y%m%d}.xlsx"
     queryset = Subject.objects.visible_to(request.user)
+    # A long list is built by a background job (anjian/registry/tasks.py) with a progress page.
+    started = exports.as_job_if_large(
+        request,
+        queryset,
+        filter_subjects,
+        kind="registry.export",
+        title=_("导出监管对象（Excel）"),
+        func_path="anjian.registry.tasks.export_subjects",
+        back=reverse("registry:list"),
+    )
+    if started:
+        return started
     return listing.export(
         request,
         queryset,
