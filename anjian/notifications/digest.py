@@ -32,8 +32,8 @@ DIGEST_KIND = Kind("digest", gettext_lazy("每日汇总"), channels=(ChannelKind
 
 
 def send_digests(now=None):
-    """Send the digest of each person whose digest hour has come today and who has not had one.
-    Returns the number of people whose held messages were collected."""
+    """Plan the digest of each person whose digest hour has come today and who has not had one (the
+    dispatcher sends it). Returns the number of digest deliveries planned."""
     now = now or timezone.now()
     waiting = Notification.objects.filter(digest_pending=True, created_at__lte=now)
     user_ids = sorted(set(waiting.values_list("recipient_id", flat=True)))
