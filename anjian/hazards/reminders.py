@@ -51,6 +51,7 @@ import dataclasses
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -96,10 +97,14 @@ class Row:
 class Message:
     kind: str
     key: str
-    text: str
+    # The text, or a function of nothing that writes it: the sweep writes only the texts still owed.
+    text: object
     hazard_id: int
     user_ids: list
     urgent: bool | None = None
+
+    def render(self):
+        return self.text() if callable(self.text) else self.text
 
 
 # ---- candidate selection: one indexed query per rule ------------------------------------------------
@@ -345,7 +350,7 @@ def send(messages, now=None):
                 created = notify(
                     [users[pk] for pk in user_ids if pk in users],
                     kind=message.kind,
-                    text=message.text,
+                    text=message.render(),
                     about=Hazard(pk=message.hazard_id),
                     url=f"{prefix}{message.hazard_id}/",
                     urgent=message.urgent,
@@ -408,11 +413,12 @@ def due_soon_messages(today, lead_days):
         Message(
             "hazard.due_soon",
             f"hazard:{row.id}:due_soon:{row.deadline.isoformat()}",
-            due_soon_text(row, directory),
+            partial(due_soon_text, row, directory),
             row.id,
-            directory.enterprise_of(row),
+            users,
         )
         for row in rows
+        if (users := directory.enterprise_of(row))
     ]
 
 
@@ -423,11 +429,12 @@ def overdue_messages(today):
         Message(
             "hazard.overdue",
             f"hazard:{row.id}:overdue:{row.deadline.isoformat()}",
-            overdue_text(row, directory),
+            partial(overdue_text, row, directory),
             row.id,
-            directory.enterprise_of(row) + directory.unit_of(row),
+            users,
         )
         for row in rows
+        if (users := directory.enterprise_of(row) + directory.unit_of(row))
     ]
 
 
@@ -471,16 +478,11 @@ def escalation_messages(today, escalate_days):
     messages = []
     for row in rows:
         for step in escalation_steps_due(row.deadline, today, escalate_days):
-            messages.append(
-                Message(
-                    "hazard.escalated",
-                    f"hazard:{row.id}:escalated:{step}:{row.deadline.isoformat()}",
-                    escalated_text(row, directory, step),
-                    row.id,
-                    directory.town_of(row) if step == 1 else directory.city,
-                    urgent=True,
-                )
-            )
+            users = directory.town_of(row) if step == 1 else directory.city
+            if users:
+                key = f"hazard:{row.id}:escalated:{step}:{row.deadline.isoformat()}"
+                text = partial(escalated_text, row, directory, step)
+                messages.append(Message("hazard.escalated", key, text, row.id, users, urgent=True))
     return messages
 
 
@@ -490,17 +492,14 @@ def supervision_messages(today, lead_days):
     directory = Directory(rows, towns=True)
     messages = []
     for row in rows:
+        users = directory.enterprise_of(row) + directory.town_of(row)
+        if not users:
+            continue
         passed = row.deadline < today
         what = "supervision_overdue" if passed else "supervision_due"
-        messages.append(
-            Message(
-                "hazard.supervision_due",
-                f"hazard:{row.id}:{what}:{row.deadline.isoformat()}",
-                supervision_due_text(row, directory, passed),
-                row.id,
-                directory.enterprise_of(row) + directory.town_of(row),
-            )
-        )
+        key = f"hazard:{row.id}:{what}:{row.deadline.isoformat()}"
+        text = partial(supervision_due_text, row, directory, passed)
+        messages.append(Message("hazard.supervision_due", key, text, row.id, users))
     return messages
 
 
