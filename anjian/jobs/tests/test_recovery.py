@@ -114,3 +114,13 @@ def test_a_plain_task_of_a_dead_worker_is_requeued_then_failed(owner, time_machi
     assert recover_stale().failed == 1
     row.refresh_from_db()
     assert row.status == TaskResultStatus.FAILED and row.exception_class_path.endswith("WorkerLost")
+
+
+def test_a_starting_worker_recovers_and_finishes_an_interrupted_job(owner, time_machine, settings):
+    time_machine.move_to(timezone.now(), tick=False)
+    job = start(owner, "count_to", n=2)
+    die_while_running(job, "dead-worker-1")
+    later(time_machine, settings)
+    work()  # recovers on start (re-queued as a new task), then runs it
+    job.refresh_from_db()
+    assert (job.state, job.attempts, job.message) == (State.DONE, 2, "共 2 行")
