@@ -2,10 +2,12 @@
 kind and links; a second run the same day sends nothing."""
 
 import datetime
+import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.db import connection
 
 from anjian.jobs.registry import autodiscover
 from anjian.notifications import digest, dispatch
@@ -113,3 +115,33 @@ def test_the_jobs_are_registered():
     assert jobs["notifications.send_due"].every == datetime.timedelta(minutes=1)
     assert jobs["notifications.digest"].every == datetime.timedelta(minutes=15)
     assert jobs["notifications.digest"].func(at(8)) == 0  # a job of `now`, nothing held
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrent writers need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_schedulers_at_once_send_one_digest():
+    make_channel(ChannelKind.EMAIL, code="smtp")
+    users = [make_person(f"p{n}", email=f"p{n}@example.org") for n in range(5)]
+    for user in users:
+        for n in range(3):
+            notify([user], kind="hazard.assigned", text=f"交办 {n}", now=at(7))
+    start = threading.Barrier(2)
+    counts = []
+
+    def scheduler():
+        try:
+            start.wait(10)
+            counts.append(digest.send_digests(now=at(8)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=scheduler) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sum(counts) == 5
+    assert Delivery.objects.filter(is_digest=True).count() == 5
+    assert sorted(Delivery.objects.values_list("address", flat=True)) == [
+        f"p{n}@example.org" for n in range(5)
+    ]

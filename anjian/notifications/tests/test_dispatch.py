@@ -338,3 +338,31 @@ def test_kick_never_raises_into_the_caller(settings, caplog):
 def test_kick_enqueues_the_send_task():
     dispatch.kick()
     assert DBTaskResult.objects.get().task_path == "anjian.notifications.tasks.send_deliveries"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrent writers need PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_racing_over_many_deliveries_send_each_once(provider):
+    make_channel(ChannelKind.SMS, code="sms", endpoint=provider.url("/"), **SMS_CONFIG)
+    provider.default = Reply(200, SMS_OK)
+    for n in range(30):
+        urgent(make_person(f"p{n}", phone=f"1380000{n:04d}"))
+    start = threading.Barrier(2)
+    counts = []
+
+    def worker():
+        try:
+            start.wait(10)
+            counts.append(dispatch.send_due())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sum(counts) == 30
+    phones = [request.form["PhoneNumbers"] for request in provider.requests]
+    assert len(phones) == len(set(phones)) == 30
+    assert Delivery.objects.filter(state=Delivery.State.SENT, attempts=1).count() == 30
