@@ -35,6 +35,7 @@ from .models import (
     TargetMode,
 )
 from .permissions import can_plan
+from .reminders import notify_assigned
 from .targets import plan_pool
 
 NAMED_SUBJECTS = 5  # how many subjects an error message names before "…"
@@ -251,10 +252,13 @@ def perform_draw(actor, draw):
 
 
 def _create_inspections(actor, draw):
-    """One planned inspection per target, with the inspectors the draw gave it."""
+    """One planned inspection per target, with the inspectors the draw gave it; they are told in the
+    same transaction."""
     subjects = Subject.objects.in_bulk([row["subject"] for row in draw.result])
     targets = [(subjects[row["subject"]], row["inspectors"]) for row in draw.result]
-    return create_planned(actor, draw.plan, targets, draw=draw)
+    inspections = create_planned(actor, draw.plan, targets, draw=draw)
+    notify_assigned(draw.plan, [(i, ids) for i, (_s, ids) in zip(inspections, targets, strict=True)])
+    return inspections
 
 
 def verify_draw(draw):

@@ -26,6 +26,7 @@ from .bulk import create_planned
 from .errors import InspectionError
 from .models import Inspection, InspectionPlan, ItemResult, Kind, PlanUnit, TargetMode
 from .permissions import INSPECTING_ROLES, can_plan
+from .reminders import notify_assigned
 from .targets import plan_pool, rule_q
 
 LESSONS_DAYS = 30  # a 举一反三 plan runs for a month from the day it is made
@@ -286,10 +287,13 @@ def inspectors_for(actor, ids):
 
 
 def _create_inspections(actor, plan, subjects, inspectors):
-    """One planned inspection per subject, in bulk (a town plan may cover thousands)."""
+    """One planned inspection per subject, in bulk (a town plan may cover thousands); the inspectors
+    are told in the same transaction."""
     inspector_ids = [user.pk for user in inspectors]
     targets = [(subject, inspector_ids) for subject in subjects]
-    return len(create_planned(actor, plan, targets, scheduled_for=plan.starts_on))
+    inspections = create_planned(actor, plan, targets, scheduled_for=plan.starts_on)
+    notify_assigned(plan, [(inspection, inspector_ids) for inspection in inspections])
+    return len(inspections)
 
 
 @actor_function
