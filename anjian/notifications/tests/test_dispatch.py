@@ -366,3 +366,15 @@ def test_two_workers_racing_over_many_deliveries_send_each_once(provider):
     phones = [request.form["PhoneNumbers"] for request in provider.requests]
     assert len(phones) == len(set(phones)) == 30
     assert Delivery.objects.filter(state=Delivery.State.SENT, attempts=1).count() == 30
+
+
+def test_after_commit_the_kick_sends_through_the_task_backend(settings, django_capture_on_commit_callbacks):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    make_channel(ChannelKind.EMAIL, code="smtp")
+    user = make_person("a", email="a@example.org")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        urgent(user)
+    assert mail.outbox == [] and len(callbacks) == 1  # nothing leaves before the commit
+    callbacks[0]()
+    assert len(mail.outbox) == 1
+    assert Delivery.objects.get().state == Delivery.State.SENT
