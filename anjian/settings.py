@@ -236,3 +236,5 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "anjian@localhost")
 
 # The address links in messages start with (e-mail, robots and work notices leave the site).
 ANJIAN_SITE_URL = os.environ.get("ANJIAN_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# SMS per number per day, over every kind (a channel's own `per_address_per_day` wins where set).
+ANJIAN_SMS_DAILY_CAP = int(os.environ.get("ANJIAN_SMS_DAILY_CAP", "10"))
