@@ -29,11 +29,13 @@ from django.utils.translation import gettext as _
 
 from anjian.core import audit
 from anjian.core.context import acting_as, system_actor
+from anjian.org.models import Role, RoleAssignment
 
 from . import kinds as kinds_module
 from .channels import adapter_for
 from .channels.base import Outcome, absolute_url
 from .models import ROBOT_CHANNELS, Channel, ChannelKind, Delivery, DeliveryAttempt, SendCounter
+from .services import notify
 
 logger = logging.getLogger(__name__)
 
@@ -220,6 +222,27 @@ def note_health(channel_id, outcome, at):
     stale = channel.last_error_at is None or at - channel.last_error_at >= HEALTH_REFRESH
     if not channel.failing or channel.last_error != message or stale:
         audit.update(rows, last_error_at=at, last_error=message)
+    if not channel.failing:
+        tell_office_of_failure(channel, message, at)
+
+
+def tell_office_of_failure(channel, message, at):
+    """A channel that starts failing is news for the committee office: in its inbox at once (and by
+    its other channels), once a day per channel however often it fails."""
+    office = [a.user for a in RoleAssignment.objects.filter(role=Role.CITY_OFFICE).select_related("user")]
+    text = _("通知渠道“%(name)s”发送失败：%(error)s。消息仍在站内，渠道恢复后自动重试。") % {
+        "name": channel.name,
+        "error": message[:200],
+    }
+    with transaction.atomic():
+        notify(
+            office,
+            kind="system.channel_failed",
+            text=text,
+            url=reverse("notifications:channels"),
+            dedup_key=f"channel:{channel.pk}:failed:{timezone.localdate(at).isoformat()}",
+            now=at,
+        )
 
 
 # ---- limits --------------------------------------------------------------------------------------

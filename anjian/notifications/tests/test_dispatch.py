@@ -378,3 +378,23 @@ def test_after_commit_the_kick_sends_through_the_task_backend(settings, django_c
     callbacks[0]()
     assert len(mail.outbox) == 1
     assert Delivery.objects.get().state == Delivery.State.SENT
+
+
+def test_a_channel_that_starts_failing_tells_the_office_once_a_day(provider, clock):
+    from anjian.org.models import Role
+    from anjian.testing import make_user
+
+    office = make_user("office", Role.CITY_OFFICE)
+    unit = make_unit()
+    channel = robot(provider, unit, secret="SECwrong")
+    user = make_person("a", unit=unit)
+    provider.answer(Reply(200, DINGTALK_SIGN_WRONG))
+    provider.answer(Reply(200, DINGTALK_SIGN_WRONG))
+    urgent(user, n=1)
+    urgent(user, n=2)
+    dispatch.send_due()
+    assert Delivery.objects.filter(state=Delivery.State.FAILED).count() == 2
+    told = Notification.objects.filter(kind="system.channel_failed")
+    assert [n.recipient for n in told] == [office]
+    assert channel.name in told.get().text and "签名" in told.get().text
+    assert told.get().url == "/notifications/office/channels/"
