@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from anjian.core.context import acting_as
+from anjian.core.context import acting_as, actor_function
 from anjian.core.errors import ServiceError
 
 from .models import JobRun
@@ -45,12 +45,14 @@ class JobResult:
     message: str = ""
 
 
-def start_job(owner, *, kind, title, func_path, params=None):
-    """Create the JobRun and queue it once the caller's transaction commits (a worker must not see
-    a job whose row is not yet committed; with the immediate backend it runs then, in-process)."""
+@actor_function
+def start_job(actor, *, kind, title, func_path, params=None):
+    """Create the JobRun, owned by `actor` (who started it and alone sees it), and queue it once the
+    caller's transaction commits (a worker must not see a job whose row is not yet committed; with
+    the immediate backend it runs then, in-process)."""
     import_string(func_path)  # a wrong path is the caller's bug: fail now, not in the worker
     job = JobRun.objects.create(
-        owner=owner, kind=kind, title=str(title)[:200], func_path=func_path, params=params or {}
+        owner=actor, kind=kind, title=str(title)[:200], func_path=func_path, params=params or {}
     )
     transaction.on_commit(lambda: enqueue(job.pk))
     return job

@@ -31,7 +31,8 @@ def rows_of(response):
 def hazards(world):
     city = world.users["city"]
     return {
-        key: report_hazard(city, world.subjects[key].pk, f"{key} 的隐患") for key in ("ent_a", "ent_b", "ent_c")
+        key: report_hazard(city, world.subjects[key].pk, f"{key} 的隐患")
+        for key in ("ent_a", "ent_b", "ent_c")
     }
 
 
