@@ -1,20 +1,26 @@
 """Pages for the subject Excel template, import and export. Thin: the work is in excel.py."""
 
 import io
+import uuid
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.http import FileResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from openpyxl import load_workbook
 
 from anjian.core import listing
 from anjian.jobs import exports
+from anjian.jobs.services import job_url, start_job
 
 from . import excel
+from .excel.columns import DATA_SHEET
 from .filters import filter_subjects
 from .models import Subject
 
@@ -56,6 +62,9 @@ def import_view(request):
     result = None
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
+        started = _import_as_job_if_large(request, form.cleaned_data["file"])
+        if started:
+            return started
         result = excel.import_subjects(request.user, form.cleaned_data["file"])
     context = {
         "form": form,
@@ -67,6 +76,38 @@ def import_view(request):
     }
     status = 400 if result is not None and result.errors else 200
     return render(request, "registry/import.html", context, status=status)
+
+
+def _rows_declared(upload):
+    """The data rows the file says it has (its sheet's dimension, cheap to read), or 0 when it does
+    not say or cannot be read: such a file is imported inline, which explains what is wrong."""
+    try:
+        workbook = load_workbook(upload, read_only=True)
+        try:
+            sheet = workbook[DATA_SHEET] if DATA_SHEET in workbook.sheetnames else workbook.worksheets[0]
+            return max(0, (sheet.max_row or 0) - 1)
+        finally:
+            workbook.close()
+    except Exception:  # noqa: BLE001 (any unreadable upload is the inline import's to explain)
+        return 0
+    finally:
+        upload.seek(0)
+
+
+def _import_as_job_if_large(request, upload):
+    """A file of more rows than a request handles (ANJIAN_EXPORT_INLINE_ROWS, the same limit as
+    for exports) is saved and imported by a background job (anjian/registry/tasks.py)."""
+    if _rows_declared(upload) <= settings.ANJIAN_EXPORT_INLINE_ROWS:
+        return None
+    path = default_storage.save(f"jobs/uploads/{uuid.uuid4().hex}.xlsx", upload)
+    job = start_job(
+        request.user,
+        kind="registry.import",
+        title=_("导入监管对象：%(name)s") % {"name": upload.name},
+        func_path="anjian.registry.tasks.import_subjects",
+        params={"path": path, "filename": upload.name},
+    )
+    return redirect(job_url(job, next=reverse("registry:import")))
 
 
 @login_required
