@@ -106,12 +106,14 @@ def test_a_raising_job_is_recorded_and_the_others_still_run(jobs):
 
 def test_run_runs_one_job_now_and_list_shows_the_next_runs(jobs, capsys):
     jobs("t.nightly", cron="0 3 * * *", description="夜间作业")(recorder("nightly"))
+    jobs("t.often", every=timedelta(minutes=15))(recorder("often"))
     call_command("scheduler", "--run", "t.nightly", "--now", "2026-12-04T10:00")
     assert [name for name, *_ in RUNS] == ["nightly"]
     assert PeriodicJob.objects.get(name="t.nightly").next_run_at == at(2026, 12, 5, 3, 0)
     call_command("scheduler", "--list", "--now", "2026-12-04T10:00")
     out = capsys.readouterr().out
     assert "t.nightly" in out and "2026-12-05 03:00:00" in out and "夜间作业" in out
+    assert "t.often\t每 15 分钟\t下次 2026-12-04 10:00:00" in out  # a new `every` job: due at once
     with pytest.raises(CommandError, match="没有名为 t.nope 的定时作业"):
         call_command("scheduler", "--run", "t.nope")
     with pytest.raises(CommandError, match="--now"):

@@ -29,6 +29,15 @@ def parse_now(text):
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
+def every_text(every):
+    """ "每 15 分钟", "每 1 小时", "每 1 天", or seconds when the interval is not a whole unit."""
+    seconds = int(every.total_seconds())
+    for size, unit in ((86400, "天"), (3600, "小时"), (60, "分钟")):
+        if seconds % size == 0:
+            return f"每 {seconds // size} {unit}"
+    return f"每 {seconds} 秒"
+
+
 class Command(BaseCommand):
     help = "运行定时作业（逾期提醒、摘要、夜间复核等）；--once 执行到期作业后退出。"
 
@@ -54,7 +63,7 @@ class Command(BaseCommand):
         rows = scheduler.sync_rows(specs, now)
         for name, spec in specs.items():
             row = rows[name]
-            schedule = f"cron {spec.cron}" if spec.cron else f"每 {spec.every}"
+            schedule = f"cron {spec.cron}" if spec.cron else every_text(spec.every)
             last = (
                 f"{row.get_last_status_display()} {timezone.localtime(row.last_finished_at):%Y-%m-%d %H:%M}"
                 if row.last_finished_at
