@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from anjian.core import audit
 
+from .pruning import prune
 from .recovery import recover_stale
 from .registry import periodic
 
@@ -19,3 +20,8 @@ def verify_audit_chain(now):
 def recover_stale_work(now):
     """Recover work of dead workers even when no worker is running to do it itself."""
     return recover_stale(now)
+
+
+@periodic("jobs.prune", cron="45 3 * * *", description="清理30天前已结束的后台任务及其结果文件")
+def prune_old_work(now):
+    return prune(now)

@@ -124,3 +124,26 @@ def test_a_starting_worker_recovers_and_finishes_an_interrupted_job(owner, time_
     work()  # recovers on start (re-queued as a new task), then runs it
     job.refresh_from_db()
     assert (job.state, job.attempts, job.message) == (State.DONE, 2, "共 2 行")
+
+
+def test_old_finished_work_is_pruned_with_its_files(owner, time_machine):
+    from django.core.files.storage import default_storage
+
+    from anjian.jobs.pruning import prune
+
+    time_machine.move_to(timezone.now(), tick=False)
+    old = start(owner, "count_to", n=1)
+    work()
+    old.refresh_from_db()
+    path = old.result.name
+    assert default_storage.exists(path)
+    WorkerHeartbeat.objects.create(
+        worker_id="long-gone", host="h", pid=1, started_at=timezone.now(), beat_at=timezone.now()
+    )
+    time_machine.shift(timedelta(days=31))
+    recent = start(owner, "count_to", n=1)
+    running = JobRun.objects.create(owner=owner, kind="t", title="t", func_path="x", state=State.RUNNING)
+    work()
+    assert prune(timezone.now()) == {"jobs": 1, "files": 1, "task_results": 1, "workers": 1}
+    assert not default_storage.exists(path)
+    assert set(JobRun.objects.values_list("pk", flat=True)) == {recent.pk, running.pk}

@@ -133,6 +133,7 @@ def test_the_audit_chain_is_verified_nightly_and_a_break_is_recorded():
     specs = registry.autodiscover()
     assert specs["audit.verify"].cron == "15 2 * * *"
     assert specs["jobs.recover_stale"].every == timedelta(minutes=1)
+    assert specs["jobs.prune"].cron == "45 3 * * *"
     call_command("scheduler", "--run", "audit.verify")
     assert PeriodicJob.objects.get(name="audit.verify").last_status == "ok"
     AuditEntry.objects.create(at=timezone.now(), action="update", prev_hash="f" * 64, hash="e" * 64)
