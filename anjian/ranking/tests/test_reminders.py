@@ -10,6 +10,7 @@ from django.db import transaction
 
 from anjian.core.context import acting_as, system_actor
 from anjian.core.models import AuditEntry
+from anjian.jobs.scheduler import run_now
 from anjian.notifications.models import Notification
 from anjian.org.models import Role
 from anjian.ranking import reminders, services
@@ -154,6 +155,17 @@ def test_the_draft_of_last_month_is_made_once_on_the_first(world):
     assert run.computed_by is None and run.scores.count() == len(towns())
     entry = AuditEntry.objects.get(model="ranking.rankingrun", object_id=str(run.pk))
     assert entry.actor_id is None and entry.actor_name == "system:scheduler:ranking.draft"
+
+
+def test_the_scheduler_runs_the_draft_job_once_a_month(world):
+    first = datetime.datetime(2026, 12, 1, 6, 0, tzinfo=TZ)
+    with at(first):
+        assert run_now("ranking.draft", first).ok
+        assert run_now("ranking.draft", first + datetime.timedelta(hours=2)).ok
+    run = RankingRun.objects.get()
+    assert (run.month, run.status) == (datetime.date(2026, 11, 1), "draft")
+    entry = AuditEntry.objects.get(model="ranking.rankingrun", object_id=str(run.pk))
+    assert entry.actor_name == "system:scheduler:ranking.draft"
 
 
 def test_no_draft_when_the_office_already_ran_the_month(world):
