@@ -9,7 +9,9 @@ publish it (docs/ranking.md).
 Frozen: a run's `TownScore` rows are written once, when it is computed, and never updated; a later
 edit of data changes nothing until the office re-runs the month, which makes version n+1 with its
 reason. Only the committee office computes and publishes (`permissions.can_manage_ranking`); the
-`anjian ranking` command acts with `actor=None`, i.e. as the system from the server's shell.
+`anjian ranking` command acts with `actor=None`, i.e. as the system from the server's shell, and the
+scheduler's monthly draft (schedule.py) with its system actor. Publishing tells each town's leaders
+its rank in the same transaction (reminders.notify_published).
 Every refusal raises RankingError with a Chinese message and saves nothing. The runs and the scheme
 are audited models: each save is in the change log with its actor.
 """
