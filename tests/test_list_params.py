@@ -56,6 +56,11 @@ LISTS = [
     "ranking/interviews/",
     "api/v1/hazards",
     "api/v1/subjects",
+    "api/v1/notifications",
+    "notifications/",
+    "notifications/office/deliveries/",
+    "notifications/office/unreachable/",
+    "jobs/",
 ]
 SKIP = {
     "login/": "the login form; its parameters are credentials (anjian/core tests)",
@@ -81,13 +86,22 @@ SKIP = {
     "accidents/new/": "a form",
     "accidents/targets/": "POST only",
     "ranking/interviews/new/": "the office's form, its run chosen by id (tests/test_ranking_drafts.py)",
+    "notifications/read-all/": "POST only",
+    "notifications/bell/": "the bell's count: no parameters",
+    "notifications/settings/": "a form (anjian/notifications/tests/test_inbox.py)",
+    "notifications/office/channels/": "the office's channel list: no parameters",
+    "notifications/office/rules/": "the office's rules form (anjian/notifications/tests/test_inbox.py)",
+    "api/v1/notifications/read-all": "POST only",
+    "workdays/": "the holiday table's current year: no parameters",
+    "workdays/save/": "POST only",
+    "workdays/delete/": "POST only",
 }
 # Every parameter name a list of the project reads (filters, paging, tabs), and a few it does not.
 NAMES = [
     "page", "q", "territory", "sector", "status", "level", "open", "overdue", "source", "supervision",
     "date_from", "date_to", "subject", "kind", "risk_grade", "grade", "town", "unit", "year", "month",
     "period", "period_id", "run", "tab", "accident_type", "active", "missed", "not_inspected_months",
-    "days", "major", "filter", "checklist", "limit", "offset", "sort", "id",
+    "days", "major", "filter", "checklist", "limit", "offset", "sort", "id", "unread", "state", "channel",
 ]  # fmt: skip
 NEAR_MISSES = [
     "", " ", "0", "-1", "1", "true", "false", "any", "none", "reported", "major", "red", "town", "city",
@@ -124,6 +138,9 @@ ROUTE_PARAMS = {
     "api/v1/subjects": SUBJECT_PARAMS + API_PAGING,
     "accidents/": ACCIDENT_PARAMS,
     "accidents/stats/": ACCIDENT_PARAMS,
+    "notifications/": ["filter", "page"],
+    "api/v1/notifications": ["unread"] + API_PAGING,
+    "notifications/office/deliveries/": ["state", "channel", "q", "page"],
 }
 
 

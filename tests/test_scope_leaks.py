@@ -193,6 +193,17 @@ ROUTES = {
     "ranking/interviews/new/": "list",
     "ranking/interviews/<int:pk>/": "interview",
     "ranking/commitments/<int:pk>/done/": "post-commitment",
+    # Background jobs are their owner's alone (anjian/jobs/tests/test_pages.py: anyone else gets 404);
+    # a job's pages show its title, progress, message and result link, no records.
+    "jobs/": "list",
+    "jobs/<int:pk>/": "list",
+    "jobs/<int:pk>/status/": "list",
+    "jobs/<int:pk>/download/": "list",
+    # The holiday table is the same for everyone and holds no subject data; the office edits it.
+    "workdays/": "list",
+    "workdays/<int:year>/": "list",
+    "workdays/save/": "skip: POST only; the office's holiday table holds no subject data",
+    "workdays/delete/": "skip: POST only; the office's holiday table holds no subject data",
     # A person's own messages: another's answer 404; the office's delivery pages are its own (403).
     "notifications/": ("list", ("", "?filter=unread", "?filter=urgent")),
     "notifications/<int:pk>/open/": "notification",

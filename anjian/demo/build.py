@@ -25,6 +25,7 @@ from .accounts import ensure_accounts
 from .boundaries import build_boundaries
 from .inspections import build_inspections
 from .installations import build_installations
+from .notifications import build_notifications
 from .plans import build_plans
 from .ranking import build_rankings
 from .risks import build_risk_registers
@@ -61,6 +62,8 @@ def build_demo(subjects=DEFAULT_SUBJECTS, hazards=DEFAULT_HAZARDS, progress=prin
         # Re-grades every subject at its end, accidents included; the rankings then read it all.
         build_risk_registers(progress=progress)
         build_rankings(progress=progress)
+        # Last: the scheduler's reminders replayed over everything above (the story in notifications.py).
+        build_notifications(users, progress=progress)
         summary.update(
             subjects_added=added_subjects,
             hazards_added=added_hazards,

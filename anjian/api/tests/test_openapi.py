@@ -11,6 +11,9 @@ ROUTES = {
     "/api/v1/hazards": {"get", "post"},
     "/api/v1/hazards/{hazard_id}": {"get"},
     "/api/v1/hazards/{hazard_id}/transitions": {"post"},
+    "/api/v1/notifications": {"get"},
+    "/api/v1/notifications/{notification_id}/read": {"post"},
+    "/api/v1/notifications/read-all": {"post"},
 }
 
 
