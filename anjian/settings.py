@@ -216,6 +216,7 @@ else:
 # A worker that has not beaten its heart for this long is taken for dead; its running tasks are
 # retried once, then marked failed (anjian.jobs.recovery).
 ANJIAN_WORKER_STALE_SECONDS = int(os.environ.get("ANJIAN_WORKER_STALE_SECONDS", "120"))
+# Exports and imports of more rows than this run as background jobs (anjian.jobs.exports).
 ANJIAN_EXPORT_INLINE_ROWS = int(os.environ.get("ANJIAN_EXPORT_INLINE_ROWS", "2000"))
 
 # E-mail: Django's SMTP backend when EMAIL_HOST is set; otherwise every message is written to files
