@@ -153,6 +153,7 @@ def settings_view(request):
     ]
     context = {
         "form": form,
+        "time_fields": [form[name] for name in ("digest_hour", "quiet_start", "quiet_end", "work_notice_id")],
         "rows": rows,
         "channels": [ChannelKind(channel).label for channel in CHOICE_CHANNELS],
         "addresses": _addresses(user),
