@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+"""The holiday table's pages at /workdays/ (anjian.web.views_workdays)."""
 
-urlpatterns = []
+from . import views_workdays
+
+app_name = "workdays"
+
+urlpatterns = views_workdays.urlpatterns
