@@ -18,6 +18,17 @@ def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def fresh_holiday_table():
+    """The working-day functions keep the holiday table in memory; a test that wrote rows (then rolled
+    back) must not leave them to the next test."""
+    from anjian.workdays.services import invalidate_cache  # noqa: PLC0415 (Django is set up by now)
+
+    invalidate_cache()
+    yield
+    invalidate_cache()
+
+
 @pytest.fixture
 def world(db):
     """The fixed personas and subjects of anjian.testing."""

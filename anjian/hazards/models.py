@@ -136,6 +136,8 @@ class Hazard(models.Model):
             models.Index(
                 fields=["territory_path", "found_at"], name="hz_path_found", opclasses=[PATTERN, ""]
             ),
+            # The reminder sweep's 督办 rule reads the hazards whose 督办 deadline falls in a window.
+            models.Index(fields=["supervision_deadline"], name="hz_supervision_due"),
             # Covers a scoped, status-filtered page: ids sorted by found_at without touching the table.
             # With the deadline included, the overdue filter and count are answered from the index.
             models.Index(

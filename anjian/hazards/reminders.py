@@ -61,7 +61,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from anjian.notifications.models import Notification
-from anjian.notifications.services import notify, rule_for
+from anjian.notifications.services import Message as Outgoing
+from anjian.notifications.services import notify_many, rule_for
 from anjian.org.models import Person, Role, RoleAssignment
 from anjian.registry.models import Subject
 from anjian.workdays.services import add_working_days
@@ -345,19 +346,22 @@ def send(messages, now=None):
     counts = defaultdict(int)
     prefix = hazard_url(0).removesuffix("0/")  # reverse() once, not once per message
     for start in range(0, len(owed), BATCH):
+        batch = [
+            Outgoing(
+                recipients=tuple(users[pk] for pk in user_ids if pk in users),
+                kind=message.kind,
+                text=message.render(),
+                about=Hazard(pk=message.hazard_id),
+                url=f"{prefix}{message.hazard_id}/",
+                urgent=message.urgent,
+                dedup_key=message.key,
+            )
+            for message, user_ids in owed[start : start + BATCH]
+        ]
+        # One transaction, one insert and one look at the channels for the whole batch.
         with transaction.atomic():
-            for message, user_ids in owed[start : start + BATCH]:
-                created = notify(
-                    [users[pk] for pk in user_ids if pk in users],
-                    kind=message.kind,
-                    text=message.render(),
-                    about=Hazard(pk=message.hazard_id),
-                    url=f"{prefix}{message.hazard_id}/",
-                    urgent=message.urgent,
-                    dedup_key=message.key,
-                    now=now,
-                )
-                counts[message.kind] += len(created)
+            for note in notify_many(batch, now=now):
+                counts[note.kind] += 1
     return counts
 
 

@@ -16,6 +16,7 @@ Who gets which channel:
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -54,41 +55,69 @@ def rule_for(code):
     return rule
 
 
+@dataclass(frozen=True)
+class Message:
+    """One message for `notify_many`: the same arguments as `notify`."""
+
+    recipients: tuple
+    kind: str
+    text: str
+    about: object = None
+    url: str = ""
+    urgent: bool | None = None
+    dedup_key: str = ""
+
+
 def notify(recipients, *, kind, text, about=None, url="", urgent=None, dedup_key="", now=None):
     """Tell each of `recipients` (users) `text` about `about` (a model instance, or None).
 
     Returns the notifications created. A recipient who already has a message with `dedup_key` gets
     nothing new: that is how a sweep that runs twice, or two schedulers at once, tell a person once.
     Must be called inside the transaction of the event (it uses the caller's atomic block)."""
-    kind_def = kinds_module.kind(kind)
-    if not rule_for(kind).enabled:
-        return []
-    urgent = kind_def.urgent if urgent is None else urgent
+    message = Message(tuple(recipients), kind, text, about, url, urgent, dedup_key)
+    return notify_many([message], now=now)
+
+
+def notify_many(messages, now=None):
+    """`notify` for many messages at once (a sweep's batch): one dedup read, one insert and one look
+    at the recipients' channels for all of them. Returns the notifications created."""
     now = now or timezone.now()
-    users = _distinct_active(recipients)
-    if not users:
-        return []
-    content_type, object_id = _about(about)
-    if not url and about is not None and hasattr(about, "get_absolute_url"):
-        url = about.get_absolute_url()
-    rows = [
-        Notification(
-            recipient=user,
-            kind=kind,
-            text=text[:500],
-            url=url,
-            content_type=content_type,
-            object_id=object_id,
-            urgent=urgent,
-            dedup_key=dedup_key,
-            created_at=now,
+    rules, rows, kind_of = {}, [], {}
+    for message in messages:
+        kind_def = kinds_module.kind(message.kind)
+        if message.kind not in rules:
+            rules[message.kind] = rule_for(message.kind).enabled
+        if not rules[message.kind]:
+            continue
+        users = _distinct_active(message.recipients)
+        if not users:
+            continue
+        content_type, object_id = _about(message.about)
+        url = message.url
+        if not url and message.about is not None and hasattr(message.about, "get_absolute_url"):
+            url = message.about.get_absolute_url()
+        urgent = kind_def.urgent if message.urgent is None else message.urgent
+        kind_of[message.kind] = kind_def
+        rows.extend(
+            Notification(
+                recipient=user,
+                kind=message.kind,
+                text=message.text[:500],
+                url=url,
+                content_type=content_type,
+                object_id=object_id,
+                urgent=urgent,
+                dedup_key=message.dedup_key,
+                created_at=now,
+            )
+            for user in users
         )
-        for user in users
-    ]
+    if not rows:
+        return []
     with transaction.atomic():
-        created = _insert_once(rows, dedup_key)
+        created = _insert_once(rows)
         if created:
-            plan_deliveries(created, kind_def, now)
+            plan_deliveries(created, kind_of, now)
     return created
 
 
@@ -108,15 +137,24 @@ def _about(about):
     return ContentType.objects.get_for_model(about), about.pk
 
 
-def _insert_once(rows, dedup_key):
-    if not dedup_key:
-        return Notification.objects.bulk_create(rows)
-    already = set(
-        Notification.objects.filter(
-            recipient__in=[row.recipient for row in rows], dedup_key=dedup_key
-        ).values_list("recipient_id", flat=True)
-    )
-    rows = [row for row in rows if row.recipient.pk not in already]
+def _insert_once(rows):
+    keyed = [row for row in rows if row.dedup_key]
+    if keyed:
+        already = set(
+            Notification.objects.filter(
+                recipient_id__in={row.recipient.pk for row in keyed},
+                dedup_key__in={row.dedup_key for row in keyed},
+            ).values_list("recipient_id", "dedup_key")
+        )
+        seen = set()
+        kept = []
+        for row in rows:
+            key = (row.recipient.pk, row.dedup_key)
+            if row.dedup_key and (key in already or key in seen):
+                continue
+            seen.add(key)
+            kept.append(row)
+        rows = kept
     try:
         with transaction.atomic():
             return Notification.objects.bulk_create(rows)
@@ -192,10 +230,14 @@ class Audience:
         return out
 
 
-def plan_deliveries(notifications, kind_def, now):
+def plan_deliveries(notifications, kinds_by_code, now):
+    """The deliveries of new notifications (`kinds_by_code`: their kinds' definitions by code)."""
+    if not Channel.objects.filter(enabled=True).exists():
+        return []  # in-app only: nothing to plan, and no need to look at anyone's addresses
     audience = Audience([n.recipient for n in notifications])
     deliveries, digest_ids = [], []
     for note in notifications:
+        kind_def = kinds_by_code[note.kind]
         user = note.recipient
         routes = audience.routes(user, kind_def)
         if not routes:
