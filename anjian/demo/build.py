@@ -17,6 +17,7 @@ from anjian.hazards.models import Hazard, HazardEvent
 from anjian.org.models import Unit
 from anjian.org.seed import build_organisation
 from anjian.registry.models import Subject
+from anjian.workdays.services import seed_from_package
 
 from . import hazards as hazard_gen
 from . import subjects as subject_gen
@@ -46,6 +47,9 @@ def build_demo(subjects=DEFAULT_SUBJECTS, hazards=DEFAULT_HAZARDS, progress=prin
     with acting_as(ACTOR), audit.bulk_load("demo", actor=ACTOR, summary={"synthetic": True}) as summary:
         build_organisation()
         progress("组织机构：已就绪")
+        # Before anything counts working days (the plans' and the reminders' deadlines).
+        seeded = seed_from_package(ACTOR)
+        progress(f"节假日与调休：新增 {seeded['added']}，更新 {seeded['updated']}")
         users = ensure_accounts()
         progress(f"演示账号：{len(users)} 个")
         added_subjects = subject_gen.insert_subjects(subjects)

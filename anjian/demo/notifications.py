@@ -8,7 +8,7 @@ to the enterprise and the supervising bureau, the escalation to 泽国镇's lead
 overdue, and to the city office after 3 more; each by e-mail too, every try in the delivery log.
 
 Idempotent: the hazard is found again by its subject and title, and every reminder carries its dedup
-key, so a second run tells nobody anything new. Mail goes to the file backend (var/mail/) unless
+key, so a second run tells nobody anything new. The holiday table is seeded first, by build.py. Mail goes to the file backend (var/mail/) unless
 EMAIL_HOST is set.
 """
 
@@ -25,7 +25,7 @@ from anjian.jobs.registry import autodiscover
 from anjian.notifications.models import Channel, ChannelKind, Notification
 from anjian.org.models import Person, Unit
 from anjian.ranking.models import RankingRun
-from anjian.workdays.services import add_working_days, seed_from_package
+from anjian.workdays.services import add_working_days
 
 ACTOR = system_actor("init-demo")
 STORY_TITLE = "液氨储罐区安全阀超期未校验，紧急切断装置失效"
@@ -62,8 +62,6 @@ def build_notifications(users, progress=print):
     with acting_as(ACTOR):
         _addresses(users)
         _channels()
-        seeded = seed_from_package(ACTOR)
-    progress(f"节假日与调休：{seeded}")
     hazard = _story_hazard(users)
     before = Notification.objects.count()
     for moment in story_moments(hazard.deadline):
