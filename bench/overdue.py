@@ -13,7 +13,7 @@ Two lines, in the format of the others:
   Before timing, both must return the same ids (`mismatches`; the test requires 0).
 - `notify_inapp`: `reminders.send` of messages to five bench accounts, `NOTIFICATIONS` in all
   (env `ANJIAN_BENCH_NOTIFICATIONS`, default 10,000): what was already sent looked up, then
-  `notify()` per message, 500 messages per transaction, each with its dedup key — against one
+  `notify_many()` per batch of 500 messages, one transaction each, each with its dedup key — against one
   `executemany` INSERT of the same rows (the least any outbox does). In-app only: the data set has
   no channels, so no deliveries are planned. Each timed run is rolled back (median of three).
 
@@ -197,7 +197,7 @@ def run(repeat, out=print, only="", notifications=None):
         batch = messages(users, total, hazard_ids)
         content_type = ContentType.objects.get_for_model(Hazard).pk
         created = app_notify(batch)
-        log(f"{NOTIFY}: {created:,} notifications per run, {len(batch):,} notify() calls")
+        log(f"{NOTIFY}: {created:,} notifications per run, {len(batch):,} messages")
         app_ms, raw_ms = median_pair(
             lambda: app_notify(batch), lambda: raw_notify(batch, content_type), min(repeat, 3)
         )
