@@ -30,6 +30,14 @@ def fresh_holiday_table():
 
 
 @pytest.fixture
+def jobs_run_at_once(settings, django_capture_on_commit_callbacks):
+    """Jobs run in the request's process when its transaction commits (django-tasks' immediate
+    backend); yields the capture context to wrap the requests in."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def world(db):
     """The fixed personas and subjects of anjian.testing."""
     return build_world()

@@ -218,6 +218,9 @@ else:
 ANJIAN_WORKER_STALE_SECONDS = int(os.environ.get("ANJIAN_WORKER_STALE_SECONDS", "120"))
 # Exports and imports of more rows than this run as background jobs (anjian.jobs.exports).
 ANJIAN_EXPORT_INLINE_ROWS = int(os.environ.get("ANJIAN_EXPORT_INLINE_ROWS", "2000"))
+# Documents (a ranking's bulletin, a plan's completion report and ledger) of more rows than this —
+# towns, task units — are built by a background job (anjian.jobs.exports.document_job_if_large).
+ANJIAN_DOCUMENT_INLINE_ROWS = int(os.environ.get("ANJIAN_DOCUMENT_INLINE_ROWS", "500"))
 
 # E-mail: Django's SMTP backend when EMAIL_HOST is set; otherwise every message is written to files
 # under var/mail/, so the demo shows what would have been sent without a mail server.

@@ -1,4 +1,4 @@
-"""Exports too large to build within a request: the list's export view starts a job instead.
+"""Exports and documents too large to build within a request: the view starts a job instead.
 
     def export_view(request):
         queryset = Hazard.objects.visible_to(request.user)
@@ -50,6 +50,16 @@ def as_job_if_large(request, queryset, filter_fn, *, kind, title, func_path, bac
     )
     query = request.GET.urlencode()
     return redirect(job_url(job, next=f"{back}?{query}" if query else back))
+
+
+def document_job_if_large(request, rows, *, kind, title, func_path, params, back):
+    """The redirect to a started job that builds a document (a bulletin, a report) of `rows` rows
+    when that is more than settings.ANJIAN_DOCUMENT_INLINE_ROWS; None to build it within the
+    request. The job function checks the owner's right to the document again."""
+    if rows <= settings.ANJIAN_DOCUMENT_INLINE_ROWS:
+        return None
+    job = start_job(request.user, kind=kind, title=title, func_path=func_path, params=params)
+    return redirect(job_url(job, next=back))
 
 
 def filtered(filter_fn, queryset, saved, owner):

@@ -39,6 +39,9 @@ class JobRun(models.Model):
     result = models.FileField(upload_to="jobs/%Y/%m/", blank=True)
     result_name = models.CharField(max_length=255, blank=True)
     result_type = models.CharField(max_length=100, blank=True)
+    # A job whose outcome is a record (a ranking run) links to it instead of offering a file.
+    result_url = models.CharField(max_length=300, blank=True)
+    result_label = models.CharField(max_length=100, blank=True)
     task_id = models.CharField(max_length=64, blank=True, db_index=True)
     worker_id = models.CharField(max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -5,7 +5,8 @@
     return redirect(job_url(job, next=request.get_full_path()))
 
 The job function is `func(job, **params)`; it reports progress with `job.progress(done, total,
-message)` and returns None, a message (str) or a JobResult, which the page offers for download. It
+message)` and returns None, a message (str), a JobResult, which the page offers for download, or a
+JobLink to the page of what it made. It
 runs under `acting_as(owner)` and must re-apply the owner's scope itself (`visible_to(job.owner)`):
 the params come from the request, the rights from the owner. A ServiceError fails the job with its
 message; any other exception fails it with a generic message naming the exception class.
@@ -42,6 +43,16 @@ class JobResult:
     filename: str
     content: bytes
     content_type: str = "application/octet-stream"
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class JobLink:
+    """A job's outcome that is a page of the site (the ranking run it computed): the progress page
+    links to `url` (a path on this site) under `label`."""
+
+    url: str
+    label: str
     message: str = ""
 
 
@@ -109,7 +120,10 @@ def _call(job):
     """(outcome, None) or (None, the message the user sees)."""
     try:
         func = import_string(job.func_path)
-        return func(job, **job.params), None
+        outcome = func(job, **job.params)
+        if isinstance(outcome, JobLink) and (not outcome.url.startswith("/") or outcome.url.startswith("//")):
+            raise ValueError(f"a job links to a path on this site, not {outcome.url!r}")
+        return outcome, None
     except ServiceError as exc:
         return None, exc.message
     except Exception as exc:  # noqa: BLE001 (the user gets a message, the log the traceback)
@@ -127,6 +141,9 @@ def _finish(job, outcome):
     if isinstance(outcome, JobResult):
         job.result.save(outcome.filename, ContentFile(outcome.content), save=False)
         values.update(result=job.result.name, result_name=outcome.filename, result_type=outcome.content_type)
+        message = outcome.message
+    elif isinstance(outcome, JobLink):
+        values.update(result_url=outcome.url[:300], result_label=str(outcome.label)[:100])
         message = outcome.message
     values["message"] = (message or _("已完成"))[:500]
     updated = _running(job.pk, job.attempts).update(**values)

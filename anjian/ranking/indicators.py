@@ -532,12 +532,16 @@ REGISTRY = {
 }
 
 
-def compute_all(month_start, month_end, towns, codes=None, month=None):
+def compute_all(month_start, month_end, towns, codes=None, month=None, progress=None):
     """{town_id: {code: Value}} of the indicators `codes` (default: all), sharing their queries (and
-    those of `month`, a Month the caller keeps to ask for the enterprises and the veto too)."""
+    those of `month`, a Month the caller keeps to ask for the enterprises and the veto too).
+    `progress(done, total, message)`, when given, is told before each indicator."""
     month = month or Month(month_start, month_end, towns)
     values = {town.pk: {} for town in month.towns}
-    for code in codes or REGISTRY:
+    codes = list(codes or REGISTRY)
+    for done, code in enumerate(codes):
+        if progress:
+            progress(done, len(codes), _("正在计算指标：%(name)s") % {"name": REGISTRY[code].name})
         for town_id, value in REGISTRY[code].compute(month_start, month_end, towns, month=month).items():
             values[town_id][code] = value
     return values

@@ -3,6 +3,7 @@ publish it (docs/ranking.md).
 
     ensure_scheme(year) -> Scheme          the year's scheme, created with the default set if missing
     scheme_config(scheme) -> dict          the config JSON a run stores and scoring reads
+    check_compute(actor, month, reason="") -> date       what compute_run would refuse, refused now
     compute_run(actor, month, reason="") -> RankingRun   a new draft version for the month
     publish(actor, run) -> RankingRun      draft → published; an earlier published version → superseded
 
@@ -121,9 +122,25 @@ def _json(value):
     return value
 
 
-def compute_run(actor, month, reason="", today=None):
+def check_compute(actor, month, reason="", today=None):
+    """Refuse (RankingError) what compute_run would refuse for its input, without computing: the page
+    asks this before it queues the job, so bad input gets its message at once. Returns the month's
+    first day."""
+    _require_manager(actor)
+    first = check_month(month, today)
+    if not (reason or "").strip() and _has_published(RankingRun.objects.filter(month=first)):
+        raise RankingError(_("%(m)s 已发布晾晒结果，重新计算须填写原因") % {"m": f"{first:%Y-%m}"})
+    return first
+
+
+def _has_published(runs):
+    return runs.filter(status=RankingRun.Status.PUBLISHED).exists()
+
+
+def compute_run(actor, month, reason="", today=None, progress=None):
     """Compute, score and rank every town for `month` (any day of it) under the year's scheme and
-    store a new draft version. A month with a published run needs a reason."""
+    store a new draft version. A month with a published run needs a reason. `progress(done, total,
+    message)` is told of each indicator (the job's progress bar)."""
     _require_manager(actor)
     first = check_month(month, today)
     reason = (reason or "").strip()
@@ -134,13 +151,13 @@ def compute_run(actor, month, reason="", today=None):
         if errors:
             raise RankingError(_("%(year)s年度晾晒方案有误：") % {"year": first.year} + "；".join(errors))
         runs = RankingRun.objects.select_for_update().filter(month=first)
-        if not reason and runs.filter(status=RankingRun.Status.PUBLISHED).exists():
+        if not reason and _has_published(runs):
             raise RankingError(_("%(m)s 已发布晾晒结果，重新计算须填写原因") % {"m": f"{first:%Y-%m}"})
         version = (runs.aggregate(v=Max("version"))["v"] or 0) + 1
-        return _store(actor, scheme, config, first, version, reason)
+        return _store(actor, scheme, config, first, version, reason, progress)
 
 
-def _store(actor, scheme, config, first, version, reason):
+def _store(actor, scheme, config, first, version, reason, progress=None):
     towns = _towns()
     last = month_bounds(first)[1]
     month = Month(first, last, towns)  # the indicators, the enterprises and the veto share its queries
@@ -150,7 +167,7 @@ def _store(actor, scheme, config, first, version, reason):
         # town since then does not change a past month (docs/adr/0002-subject-moves.md).
         month.once("enterprises", lambda _month: frozen)
     codes = [item["code"] for item in config["indicators"]]
-    values = compute_all(first, last, towns, codes, month=month)
+    values = compute_all(first, last, towns, codes, month=month, progress=progress)
     vetoed = {}
     if config.get("vetoes", {}).get("larger_accident"):
         vetoed = {

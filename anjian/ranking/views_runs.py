@@ -6,7 +6,8 @@ Readers: every government user (permissions.can_view_ranking). Enterprise accoun
 simply not for their role (as the risk policy page answers them). A run that does not exist is 404,
 and so is a draft to anyone but the managing office (permissions.visible_runs).
 Computing and publishing is the committee office's (permissions.can_manage_ranking); the services
-decide and this module only turns their refusals into messages.
+decide and this module only turns their refusals into messages. Computing a month runs as a
+background job (tasks.compute_month) whose progress page links to the new run.
 """
 
 import datetime
@@ -16,9 +17,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
+
+from anjian.jobs.services import job_url, start_job
 
 from . import charts, services
 from .forms import ComputeForm, RerunForm
@@ -67,12 +70,9 @@ def index(request):
         if request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             try:
-                run = services.compute_run(user, data["month"], data["reason"])
+                return start_compute(request, data["month"], data["reason"], back=reverse("ranking:index"))
             except service_errors() as exc:
                 messages.error(request, error_text(exc))
-            else:
-                messages.success(request, _("已计算 %(run)s，请核对后发布") % {"run": run})
-                return redirect("ranking:run", run.pk)
     elif request.method == "POST":
         require_manager(user)
     published = charts.published_runs()
@@ -131,12 +131,26 @@ def rerun(request, pk):
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
         return redirect("ranking:run", run.pk)
     try:
-        new = services.compute_run(request.user, run.month, form.cleaned_data["reason"])
+        return start_compute(
+            request, run.month, form.cleaned_data["reason"], back=reverse("ranking:run", args=[run.pk])
+        )
     except service_errors() as exc:
         messages.error(request, error_text(exc))
         return redirect("ranking:run", run.pk)
-    messages.success(request, _("已重新计算为 %(run)s，请核对后发布") % {"run": new})
-    return redirect("ranking:run", new.pk)
+
+
+def start_compute(request, month, reason, back):
+    """Queue the month's computation as a job and go to its progress page, whose result links to the
+    new run. What the service would refuse is refused here first, before anything is queued."""
+    first = services.check_compute(request.user, month, reason)
+    job = start_job(
+        request.user,
+        kind="ranking.compute",
+        title=_("计算 %(m)s 月度晾晒") % {"m": f"{first:%Y年%m月}"},
+        func_path="anjian.ranking.tasks.compute_month",
+        params={"month": first.isoformat(), "reason": reason},
+    )
+    return redirect(job_url(job, next=back))
 
 
 urlpatterns = [

@@ -2,7 +2,7 @@
 
 from anjian.core.context import current_actor
 from anjian.core.errors import ServiceError
-from anjian.jobs.services import JobResult
+from anjian.jobs.services import JobLink, JobResult
 
 
 def count_to(job, n):
@@ -22,3 +22,7 @@ def refuse(job):
 
 def crash(job):
     raise KeyError("missing")
+
+
+def link_to(job, url):
+    return JobLink(url, "查看结果页", message="已生成")

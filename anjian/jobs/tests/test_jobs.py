@@ -72,6 +72,31 @@ def test_a_failing_job_shows_a_message(owner, django_capture_on_commit_callbacks
     assert job.state == State.FAILED and expected in job.error and job.finished_at
 
 
+def test_a_job_that_made_a_record_links_to_it(owner, client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start(owner, "link_to", url="/ranking/runs/7/")
+    work()
+    job.refresh_from_db()
+    assert (job.state, job.result_url, job.result_label, job.message) == (
+        State.DONE,
+        "/ranking/runs/7/",
+        "查看结果页",
+        "已生成",
+    )
+    client.force_login(owner)
+    page = client.get(f"/jobs/{job.pk}/status/").content.decode()
+    assert 'id="job-result-link" href="/ranking/runs/7/"' in page and "job-download" not in page
+
+
+@pytest.mark.parametrize("url", ["https://evil.example/", "//evil.example/x", "ranking/runs/7/"])
+def test_a_job_never_links_off_the_site(owner, django_capture_on_commit_callbacks, url):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start(owner, "link_to", url=url)
+    work()
+    job.refresh_from_db()
+    assert job.state == State.FAILED and not job.result_url and "任务执行出错（ValueError）" in job.error
+
+
 def test_a_wrong_function_path_is_refused_at_once(owner):
     with pytest.raises(ImportError):
         start_job(owner, kind="test", title="x", func_path="anjian.jobs.tests.jobfuncs.nothing")

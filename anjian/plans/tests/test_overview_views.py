@@ -10,6 +10,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from anjian.core import audit
+from anjian.jobs.models import JobRun
+from anjian.jobs.services import execute, start_job
 from anjian.plans.models import WorkPlan
 
 from .overview_helpers import build_small_plan
@@ -162,6 +164,47 @@ def test_downloads(client, world, small):
     ledger = client.get(f"/plans/{small.plan.pk}/ledger.xlsx?period={small.half.pk}")
     assert ledger.status_code == 200
     assert load_workbook(io.BytesIO(ledger.content))["台账"].max_row == 8
+
+
+def test_a_large_plan_s_documents_are_written_by_a_job(client, world, small, settings, jobs_run_at_once):
+    settings.ANJIAN_DOCUMENT_INLINE_ROWS = 0
+    login(client, world, "town_a")
+    unit = small.units["zj"]
+    with jobs_run_at_once():
+        response = client.get(f"/plans/{small.plan.pk}/report.docx?period={small.half.pk}&unit={unit.pk}")
+    assert response.status_code == 302 and response.url.startswith("/jobs/")
+    job = JobRun.objects.get()
+    assert (job.state, job.kind, job.owner) == (JobRun.State.DONE, "plans.report", world.users["town_a"]), (
+        job.error
+    )
+    assert f"next=%2Fplans%2F{small.plan.pk}%2Foverview%2F%3Fperiod%3D{small.half.pk}" in response.url
+    download = client.get(f"/jobs/{job.pk}/download/")
+    title = Document(io.BytesIO(b"".join(download.streaming_content))).paragraphs[0].text
+    assert title == "市住房和城乡建设局关于2023年安全生产工作要点半年度完成情况的报告"
+    with jobs_run_at_once():
+        response = client.get(f"/plans/{small.plan.pk}/ledger.xlsx?period={small.half.pk}")
+    job = JobRun.objects.get(kind="plans.ledger")
+    book = load_workbook(io.BytesIO(b"".join(client.get(f"/jobs/{job.pk}/download/").streaming_content)))
+    assert book["台账"].max_row == 8
+    # What the page refuses is refused before a job starts.
+    assert (
+        client.get(f"/plans/{small.plan.pk}/report.docx?unit={small.units['office'].pk}").status_code == 404
+    )
+    assert JobRun.objects.count() == 2
+
+
+def test_a_plan_job_checks_the_owner_again_when_it_runs(world, small):
+    enterprise = world.users["enterprise"]
+    job = start_job(
+        enterprise,
+        kind="plans.ledger",
+        title="台账",
+        func_path="anjian.plans.tasks.ledger",
+        params={"plan_id": small.plan.pk, "period_id": small.half.pk},
+    )
+    execute(job.pk)
+    job.refresh_from_db()
+    assert job.state == JobRun.State.FAILED and "不能查看年度工作要点" in job.error and not job.result
 
 
 def test_overview_without_periods(client, world, small):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from anjian.hazards.models import Source
 from anjian.hazards.services import report_hazard
+from anjian.jobs.models import JobRun
 from anjian.ranking import services
 from anjian.ranking.models import RankingRun, Scheme, TownScore
 
@@ -143,26 +144,72 @@ def test_tie_note_shown(world, client):
     assert note in get(client, world.users["city"], f"/ranking/runs/{run.pk}/").content.decode()
 
 
-def test_publish_and_rerun_through_the_services(world, client):
+def _job_result(client, response):
+    """Follow a redirect to a job's progress page; (the job, the page of its status)."""
+    assert response.status_code == 302 and response.url.startswith("/jobs/"), response
+    job = JobRun.objects.get(pk=int(response.url.split("/")[2]))
+    return job, client.get(f"/jobs/{job.pk}/status/").content.decode()
+
+
+def test_publish_and_rerun_through_the_services(world, client, jobs_run_at_once):
     client.force_login(world.users["city"])
-    response = client.post("/ranking/", {"month": "2025-03"})
+    with jobs_run_at_once():
+        response = client.post("/ranking/", {"month": "2025-03"})
+    job, status = _job_result(client, response)
     first = RankingRun.objects.get()
-    assert response.status_code == 302 and response.url == f"/ranking/runs/{first.pk}/"
-    assert first.scores.count() == len(towns())
+    assert (
+        job.state == JobRun.State.DONE
+        and job.kind == "ranking.compute"
+        and "?next=%2Franking%2F" in response.url
+    )
+    assert job.result_url == f"/ranking/runs/{first.pk}/" and f'href="/ranking/runs/{first.pk}/"' in status
+    assert job.progress_total == len(first.config["indicators"]) and "请核对后发布" in job.message
+    assert first.scores.count() == len(towns()) and first.computed_by == world.users["city"]
     client.post(f"/ranking/runs/{first.pk}/publish/")
     first.refresh_from_db()
     assert first.status == RankingRun.Status.PUBLISHED
-    # A re-run needs a reason: refused without one, version 2 with one
+    # A re-run needs a reason: refused without one (at once, nothing queued), version 2 with one
     response = client.post(f"/ranking/runs/{first.pk}/rerun/", {"reason": " "}, follow=True)
     assert "请填写重新计算的原因" in response.content.decode() and RankingRun.objects.count() == 1
-    response = client.post(f"/ranking/runs/{first.pk}/rerun/", {"reason": "补录事故"})
+    assert JobRun.objects.count() == 1
+    with jobs_run_at_once():
+        response = client.post(f"/ranking/runs/{first.pk}/rerun/", {"reason": "补录事故"})
+    job, _status = _job_result(client, response)
     second = RankingRun.objects.get(version=2)
-    assert response.url == f"/ranking/runs/{second.pk}/" and second.reason == "补录事故"
+    assert job.result_url == f"/ranking/runs/{second.pk}/" and second.reason == "补录事故"
     client.post(f"/ranking/runs/{second.pk}/publish/")
     first.refresh_from_db()
     assert first.status == RankingRun.Status.SUPERSEDED
     page = client.get(f"/ranking/runs/{second.pk}/").content.decode()
     assert "补录事故" in page and f"/ranking/runs/{second.pk}/bulletin.docx" in page
+
+
+def test_a_month_with_a_published_run_is_refused_without_a_reason_before_queueing(world, client):
+    run = services.compute_run(world.users["city"], MARCH)
+    services.publish(world.users["city"], run)
+    client.force_login(world.users["city"])
+    page = client.post("/ranking/", {"month": "2025-03"}, follow=True).content.decode()
+    assert "已发布晾晒结果，重新计算须填写原因" in page
+    assert not JobRun.objects.exists() and RankingRun.objects.count() == 1
+
+
+def test_a_large_bulletin_is_built_by_a_job_for_its_reader(world, client, settings, jobs_run_at_once):
+    run = services.compute_run(world.users["city"], MARCH)
+    services.publish(world.users["city"], run)
+    settings.ANJIAN_DOCUMENT_INLINE_ROWS = 0
+    client.force_login(world.users["town_a"])
+    with jobs_run_at_once():
+        response = client.get(f"/ranking/runs/{run.pk}/bulletin.pdf")
+    job, status = _job_result(client, response)
+    assert job.state == JobRun.State.DONE and job.owner == world.users["town_a"], job.error
+    download = client.get(f"/jobs/{job.pk}/download/")
+    assert (
+        download["Content-Type"] == "application/pdf" and b"".join(download.streaming_content)[:5] == b"%PDF-"
+    )
+    # Small enough: the same link answers with the file itself.
+    settings.ANJIAN_DOCUMENT_INLINE_ROWS = 500
+    response = client.get(f"/ranking/runs/{run.pk}/bulletin.docx")
+    assert response.status_code == 200 and response.content[:2] == b"PK"
 
 
 def test_a_future_month_is_refused_with_a_message(world, client):
