@@ -3,6 +3,7 @@
 import json
 import os
 import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -132,6 +133,33 @@ def test_serve_answers_on_the_given_port(demo_dir):
             except OSError:
                 time.sleep(0.3)
         assert status == 200, process.stdout.read() if process.poll() is not None else "no answer"
+        children = children_of(process.pid)
+        assert len(children) == 2  # the worker and the scheduler
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        process.wait(timeout=30)
+    # SIGTERM stopped them with the server (they used to be left running, orphaned).
+    leftover = [pid for pid in children if alive(pid)]
+    for pid in leftover:
+        os.kill(pid, signal.SIGKILL)
+    assert not leftover
+
+
+def _stat(pid):
+    """(state, parent pid) of a process from /proc, or None once it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text.rsplit(")", 1)[1].split()
+    return fields[0], int(fields[1])
+
+
+def children_of(parent):
+    pids = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
+    return [pid for pid in pids if (_stat(pid) or (None, None))[1] == parent]
+
+
+def alive(pid):
+    stat = _stat(pid)
+    return stat is not None and stat[0] != "Z"

@@ -10,6 +10,7 @@ demo tells people as production does; `--no-background` leaves them out.
 """
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -30,11 +31,18 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, no_background=False, **options):
         collect_static_if_needed(self.stdout)
         children = [] if no_background else start_background()
+        # SIGTERM (kill, systemd, a terminal closing) ends the server through `finally` as Ctrl-C
+        # does; Python's default would exit at once and leave the worker and scheduler running.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
         self.stdout.write(f"安监平台演示：http://{host}:{port}/  （Ctrl-C 停止；账号见 anjian logins）")
         try:
             call_command("runserver", f"{host}:{port}", use_reloader=False, insecure_serving=True)
         finally:
             stop_background(children)
+
+
+def _exit_on_sigterm(signum, frame):
+    raise SystemExit(128 + signum)
 
 
 def start_background():
